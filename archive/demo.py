@@ -1,0 +1,19 @@
+"""minzheng demo: build the sample county's archive from scratch and run every job on it."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+from .errors import RootError
+
+
+def run_demo(root: Path | str) -> Iterator[str]:
+    """Yields progress lines (Chinese) as each step finishes."""
+    root = Path(root)
+    if root.exists() and any(root.iterdir()):
+        raise RootError(f"{root} 不是空目录。demo 只在新目录上运行，请换一个 --root，或先删除该目录")
+    from .rootdir import init_root
+
+    settings = init_root(root, sample=True)
+    yield f"1. 已创建示例县“{settings.county_name}”的档案根目录：{settings.root}"
+    # Later steps (generate, ingest, search, bind, report, serve) are added by their issues.

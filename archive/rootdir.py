@@ -1,0 +1,49 @@
+"""Create an archive root (minzheng init)."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from . import catalog
+from .config import CONFIG_NAME, DEFAULTS_FILE, Settings, load_settings
+from .errors import RootError
+
+SUBDIRS = ("objects", "text", "index", "volumes", "out", "data")
+
+
+def init_root(root: Path | str, *, county: str | None = None, fonds: str | None = None,
+              sample: bool = False) -> Settings:
+    """Create a new archive root (with the sample county's office data when `sample`).
+
+    Refuses a directory that already has anything in it; removes what it made if anything fails.
+    """
+    root = Path(root)
+    if root.exists() and (not root.is_dir() or any(root.iterdir())):
+        raise RootError(f"{root} 已存在且不是空目录，不会改动它。请换一个目录，或先移走其中的文件")
+    root.mkdir(parents=True, exist_ok=True)
+    try:
+        text = DEFAULTS_FILE.read_text(encoding="utf-8")
+        if county:
+            text = text.replace('name = "青山县"', f'name = "{county}"', 1)
+            text = text.replace('fonds_name = "青山县民政局"', f'fonds_name = "{county}民政局"', 1)
+        if fonds:
+            text = text.replace('fonds = "Z109"', f'fonds = "{fonds}"', 1)
+        (root / CONFIG_NAME).write_text(text, encoding="utf-8")
+        settings = load_settings(root)     # validates fonds etc.
+        for d in SUBDIRS:
+            (root / d).mkdir(exist_ok=True)
+        conn = catalog.connect(settings.catalog_path, create=True)
+        try:
+            catalog.log_event(conn, "init", county=settings.county_name, fonds=settings.fonds, sample=sample)
+        finally:
+            conn.close()
+        if sample:
+            from generators import import_office_data
+
+            from .config import SAMPLES_DIR
+
+            import_office_data(settings, SAMPLES_DIR / "county" / "data")
+    except BaseException:
+        shutil.rmtree(root, ignore_errors=True)   # nothing half-written stays behind
+        raise
+    return settings

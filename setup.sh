@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# 一条命令装好一切：系统软件包（apt-get）、.venv、本项目（含开发依赖），然后在示例县上运行 demo。
+# 可重复运行。  用法: ./setup.sh [--no-demo]
+set -euo pipefail
+cd "$(dirname "$0")"
+
+APT_PACKAGES=(libmagic1 libreoffice-writer-nogui fonts-noto-cjk tesseract-ocr tesseract-ocr-chi-sim
+              tesseract-ocr-chi-tra poppler-utils poppler-data chromium chromium-driver)
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "==> 安装系统软件包: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "${missing[@]}"
+fi
+
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  echo "==> 创建 .venv"
+  "$PY" -m venv .venv
+fi
+echo "==> 安装 minzheng-archive 及开发依赖"
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -e '.[dev]'
+
+if [ "${1:-}" != "--no-demo" ]; then
+  echo "==> 在示例县（青山县）上运行 minzheng demo"
+  rm -rf ./minzheng-demo
+  .venv/bin/minzheng --root ./minzheng-demo demo
+fi
