@@ -16,4 +16,9 @@ def run_demo(root: Path | str) -> Iterator[str]:
 
     settings = init_root(root, sample=True)
     yield f"1. 已创建示例县“{settings.county_name}”的档案根目录：{settings.root}"
-    # Later steps (generate, ingest, search, bind, report, serve) are added by their issues.
+    # --- step: generate (issue 3) ---
+    # --- step: ingest historic files + searches (issue 4) ---
+    # --- step: ingest household files (issue 6) ---
+    # --- step: bind (issue 5) ---
+    # --- step: completeness report (issue 6) ---
+    # --- step: search page hint (issue 7) ---
