@@ -15,6 +15,21 @@ __version__ = "0.1.0"
 
 
 # ---------------------------------------------------------------- plumbing
+class MzFormatter(click.HelpFormatter):
+    """Chinese headings in --help."""
+
+    HEADINGS = {"Options": "选项", "Commands": "命令", "Arguments": "参数"}
+
+    def write_usage(self, prog, args="", prefix=None):
+        super().write_usage(prog, args, prefix="用法：" if prefix is None else prefix)
+
+    def write_heading(self, heading):
+        super().write_heading(self.HEADINGS.get(heading, heading))
+
+
+click.Context.formatter_class = MzFormatter
+
+
 class MzCommand(click.Command):
     def get_help_option(self, ctx):
         opt = super().get_help_option(ctx)
