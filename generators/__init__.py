@@ -1,0 +1,6 @@
+"""Documents from templates, PDF conversion, and loading/validation of office data."""
+# --- office data and the standard (issue 3, office data)
+from .idnumber import mask_id, validate_id_number
+from .model import AID_CLASSES, County, Equipment, Office, Recipient, Room, Staff
+from .officedata import import_office_data, load_county, load_office
+from .standard import Finding, check_office
