@@ -201,6 +201,27 @@ def office_import(ctx, source):
 # ---------------------------------------------------------------- report (issue 6)
 
 # ---------------------------------------------------------------- serve (issue 7)
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="监听地址。默认只允许本机访问；设为其他地址（如 0.0.0.0）时必须设置 --password")
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(1, 65535), help="端口")
+@click.option("--password", envvar="MINZHENG_SERVE_PASSWORD",
+              help="访问密码（也可用环境变量 MINZHENG_SERVE_PASSWORD）；设置后每个页面都要输入")
+@click.pass_context
+def serve(ctx, host, port, password):
+    """在浏览器中检索档案：启动本机只读检索页面（按 Ctrl+C 停止）。"""
+    settings = settings_of(ctx)
+
+    def ready(server):
+        shown = f"[{host}]" if ":" in host else host
+        click.echo(f"检索页面已启动：http://{shown}:{port}/")
+        click.echo("只读，不会修改档案；按 Ctrl+C 停止。", err=True)
+
+    try:
+        archive.serve(settings, host=host, port=port, password=password, ready=ready)
+    except KeyboardInterrupt:
+        click.echo("检索页面已停止。", err=True)
+
 
 # ---------------------------------------------------------------- demo
 @cli.command()

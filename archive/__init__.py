@@ -5,9 +5,11 @@ from .errors import (ConfigError, DataError, ExitCode, MinzhengError, MissingToo
                      RejectedFile, RootError)
 from .rootdir import init_root
 from .tables import format_table
+from .web import create_app, serve  # issue 7: light wrappers, Flask is imported on first use
 
 __all__ = [
     "Settings", "load_settings", "default_root", "init_root", "run_demo", "format_table",
     "MinzhengError", "ConfigError", "RootError", "DataError", "MissingToolError", "NotFoundError",
     "RejectedFile", "ExitCode",
+    "create_app", "serve",
 ]

@@ -1,0 +1,298 @@
+"""The pages: search (/), record, page image, original download, volumes, overview.
+
+Every page goes through the archive's public API (archive.search, archive.show_record, …) or the
+read-only queries in catalog_read; objects are found by record id, never by a path from the request.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from concurrent.futures import TimeoutError as FutureTimeout
+from pathlib import Path
+
+from flask import (Blueprint, abort, current_app, g, redirect, render_template, request, send_file, url_for)
+
+import archive
+
+from ..errors import MinzhengError, NotFoundError
+from ..objects import object_path
+from . import catalog_read, pages
+from .highlight import marked, spans_of
+from .params import YEAR_MAX, YEAR_MIN, Choices, ParamError, code, integer, search_params
+
+log = logging.getLogger(__name__)
+
+web = Blueprint("web", __name__)
+
+MAX_PAGES_SHOWN = 60
+
+# record fields on the record page: (key, Chinese label)
+RECORD_FIELDS = [
+    ("archival_code", "档号"), ("title", "题名"), ("doc_number", "文号"), ("author", "责任者"),
+    ("doc_date", "日期"), ("office", "机构"), ("category", "类别"), ("year", "年度"),
+    ("retention", "保管期限"), ("item_no", "件号"), ("household", "户/救助对象"),
+    ("document_type", "文件类型"), ("security", "密级"), ("open_status", "开放标识"),
+    ("pages", "页数"), ("text_source", "文本来源"), ("original_name", "原文件名"), ("mime", "文件类型（MIME）"),
+    ("size", "大小"), ("encoding", "文本编码"), ("ingested_at", "导入时间"), ("sha256", "SHA-256"),
+]
+TEXT_SOURCES = {"text": "文本层", "ocr": "文字识别（OCR）", "none": "无文字"}
+
+
+def ctx():
+    return current_app.extensions["minzheng"]
+
+
+def settings():
+    return ctx().settings
+
+
+def conn():
+    if "catalog" not in g:
+        g.catalog = catalog_read.connect_readonly(settings())
+    return g.catalog
+
+
+def choices() -> Choices:
+    if "choices" not in g:
+        s = settings()
+        g.choices = Choices(offices=catalog_read.office_names(conn()), categories=s.categories,
+                            retentions=s.retentions)
+    return g.choices
+
+
+@web.app_context_processor
+def _common():
+    s = settings()
+    return {"county_name": s.county_name, "nav": request.endpoint if request else None}
+
+
+@web.app_template_filter("size")
+def _size(n):
+    if n is None:
+        return ""
+    n = int(n)
+    for unit in ("字节", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n} {unit}" if unit == "字节" else f"{n:.1f} {unit}"
+        n /= 1024
+
+
+# ------------------------------------------------------------------ search
+@web.get("/")
+def search_page():
+    params = search_params(request.args, choices())
+    result, error, elapsed = None, None, None
+    rows = []
+    if params.q:
+        result, error, elapsed = _run_search(params)
+        if result is not None:
+            rows = _result_rows(result)
+    total = getattr(result, "total", 0) if result is not None else 0
+    pages_total = max(1, -(-total // params.limit)) if total else 0
+    return render_template(
+        "search.html", p=params, choices=choices(), result=result, rows=rows, total=total, error=error,
+        elapsed=elapsed, pages_total=pages_total, record_count=catalog_read.record_count(conn()),
+        search_ready=hasattr(archive, "search"),
+        page_links=_page_links(params.page, pages_total),
+    )
+
+
+def _run_search(params):
+    """(result, error message, seconds). A failure or timeout is a message on the page, never a 500."""
+    search = getattr(archive, "search", None)
+    if search is None:
+        return None, "全文检索功能尚未安装（需要 minzheng ingest/search）。", None
+    s = settings()
+    t0 = time.perf_counter()
+    fut = ctx().pool.submit(search, s, params.q, limit=params.limit, offset=params.offset, **params.filters)
+    try:
+        result = fut.result(timeout=ctx().search_timeout)
+    except FutureTimeout:
+        fut.cancel()
+        return None, f"检索超过 {ctx().search_timeout:.0f} 秒仍未完成，已放弃。请换更具体的检索词或加上筛选条件后重试。", None
+    except MinzhengError as e:
+        return None, f"检索出错：{e}", None
+    except Exception:
+        log.exception("检索 %r 出错", params.q)
+        return None, "检索时出现意外错误，已记录在服务器日志中。请稍后重试，或运行 minzheng verify 检查索引。", None
+    return result, None, time.perf_counter() - t0
+
+
+def _result_rows(result) -> list[dict]:
+    hits = list(getattr(result, "hits", []) or [])
+    extra = catalog_read.record_dates(conn(), [int(h.record_id) for h in hits])
+    names = choices()
+    rows = []
+    for h in hits:
+        e = extra.get(int(h.record_id), {})
+        rows.append({
+            "record_id": int(h.record_id),
+            "archival_code": getattr(h, "archival_code", None) or "",
+            "title": getattr(h, "title", None) or getattr(h, "original_name", "") or f"记录 {h.record_id}",
+            "office": names.offices.get(getattr(h, "office", None) or "", getattr(h, "office", "") or ""),
+            "category": names.categories.get(getattr(h, "category", None) or "", getattr(h, "category", "") or ""),
+            "year": getattr(h, "year", None),
+            "retention": names.retentions.get(e.get("retention") or "", ""),
+            "doc_date": e.get("doc_date") or "",
+            "doc_number": e.get("doc_number") or "",
+            "page": getattr(h, "page", None),
+            "original_name": getattr(h, "original_name", "") or "",
+            "snippet": marked(getattr(h, "snippet", "") or "", spans_of(h)),
+        })
+    return rows
+
+
+def _page_links(page: int, pages_total: int) -> list[int | None]:
+    """Page numbers to show: first, last, and two either side of the current one; None is a gap."""
+    if pages_total <= 1:
+        return []
+    want = sorted({1, pages_total, *range(max(1, page - 2), min(pages_total, page + 2) + 1)})
+    out: list[int | None] = []
+    for n in want:
+        if out and n - out[-1] > 1:
+            out.append(None)
+        out.append(n)
+    return out
+
+
+# ------------------------------------------------------------------ record
+@web.get("/record")
+def record_by_query():
+    """`/record?id=N` → `/record/N`; anything but a plain number is a 400."""
+    rid = integer(request.args, "id", "记录号", 1, 2**62)
+    if rid is None:
+        raise ParamError("请给出记录号，例如 /record/12")
+    return redirect(url_for("web.record_page", record_id=rid))
+
+
+def _record_or_404(record_id: int) -> dict:
+    if not catalog_read.record_exists(conn(), record_id):
+        raise NotFoundError(f"没有记录号为 {record_id} 的档案记录")
+    show = getattr(archive, "show_record", None)
+    if show is not None:
+        rec = show(settings(), record_id)
+        rec = rec.to_dict() if hasattr(rec, "to_dict") else dict(rec)
+    else:
+        from .. import catalog
+
+        rec = catalog.record(conn(), record_id)
+    rec.setdefault("id", record_id)
+    return rec
+
+
+def _record_pages_text(rec: dict) -> list[str] | None:
+    get_text = getattr(archive, "record_text", None)
+    text = None
+    if get_text is not None:
+        try:
+            text = get_text(settings(), rec["id"])
+        except MinzhengError:
+            text = None
+    if text is None:
+        from ..textstore import read_pages
+
+        return read_pages(settings(), rec["sha256"])
+    if isinstance(text, list):
+        return text
+    return str(text).split("\f")
+
+
+@web.get("/record/<int:record_id>")
+def record_page(record_id: int):
+    rec = _record_or_404(record_id)
+    names = choices()
+    review = set(rec.get("needs_review") or [])
+    shown = {
+        "office": names.offices.get(rec.get("office") or "", rec.get("office")),
+        "category": names.categories.get(rec.get("category") or "", rec.get("category")),
+        "retention": names.retentions.get(rec.get("retention") or "", rec.get("retention")),
+        "text_source": TEXT_SOURCES.get(rec.get("text_source") or "", rec.get("text_source")),
+    }
+    fields = []
+    for key, label in RECORD_FIELDS:
+        value = shown.get(key, rec.get(key))
+        if key == "size" and value is not None:
+            value = _size(value)
+        if value in (None, "") and key not in review:
+            continue
+        fields.append({"key": key, "label": label, "value": value, "review": key in review})
+    texts = _record_pages_text(rec) or []
+    n_pages = int(rec.get("pages") or 0) or max(1, len(texts))
+    images = pages.has_page_images(settings(), rec)
+    page_rows = []
+    for n in range(1, min(n_pages, MAX_PAGES_SHOWN) + 1):
+        page_rows.append({"n": n, "text": texts[n - 1] if len(texts) == n_pages and n <= len(texts) else None})
+    whole_text = None if len(texts) == n_pages else "\n\n".join(texts)
+    return render_template("record.html", rec=rec, fields=fields, review=sorted(review), images=images,
+                           page_rows=page_rows, n_pages=n_pages, whole_text=whole_text,
+                           more_pages=max(0, n_pages - MAX_PAGES_SHOWN),
+                           back=request.args.get("back", "") if request.args.get("back", "").startswith("/?") else "")
+
+
+@web.get("/record/<int:record_id>/page/<int:page>.png")
+def page_png(record_id: int, page: int):
+    rec = catalog_read.record_files(conn(), record_id)
+    if rec is None:
+        raise NotFoundError(f"没有记录号为 {record_id} 的档案记录")
+    if page < 1:
+        raise ParamError("页码应从 1 开始")
+    path = pages.page_image(settings(), rec, page)
+    return send_file(path, mimetype="image/png", max_age=86400)
+
+
+@web.get("/record/<int:record_id>/original")
+def original(record_id: int):
+    rec = catalog_read.record_files(conn(), record_id)
+    if rec is None:
+        raise NotFoundError(f"没有记录号为 {record_id} 的档案记录")
+    path = object_path(settings().objects_dir, rec["sha256"])
+    if not path.is_file():
+        raise NotFoundError(f"记录 {record_id} 的原件不在档案库中。请运行 minzheng verify 检查")
+    name = Path(str(rec["original_name"]).replace("\\", "/")).name or f"record-{record_id}"
+    return send_file(path, mimetype=rec.get("mime") or "application/octet-stream", as_attachment=True,
+                     download_name=name, max_age=0)
+
+
+# ------------------------------------------------------------------ volumes
+@web.get("/volumes")
+def volumes_page():
+    if request.args:
+        raise ParamError(f"案卷页不认识参数 {'、'.join(sorted(request.args)[:5])}")
+    vols = catalog_read.volumes(conn())
+    return render_template("volumes.html", volumes=vols, choices=choices())
+
+
+@web.get("/volumes/<int:volume_id>/pdf")
+def volume_pdf(volume_id: int):
+    vol = catalog_read.volume_pdf(conn(), volume_id)
+    if vol is None:
+        raise NotFoundError(f"没有编号为 {volume_id} 的案卷")
+    root = Path(settings().root).resolve()
+    path = (root / vol["pdf"]).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        raise NotFoundError(f"案卷 {vol['archival_code']} 的 PDF 不在档案根目录中。请重新装订（minzheng bind）")
+    return send_file(path, mimetype="application/pdf", download_name=f"{vol['archival_code']}.pdf", max_age=0)
+
+
+# ------------------------------------------------------------------ overview
+@web.get("/overview")
+def overview_page():
+    unknown = sorted(set(request.args) - {"office", "year", "category"})
+    if unknown:
+        raise ParamError(f"总览页不认识参数 {'、'.join(unknown[:5])}")
+    c = choices()
+    office = code(request.args, "office", "机构", c.offices)
+    category = code(request.args, "category", "类别", c.categories)
+    year = integer(request.args, "year", "年度", YEAR_MIN, YEAR_MAX)
+    report_fn = getattr(archive, "completeness_report", None)
+    report, error = None, None
+    if report_fn is None:
+        error = "完整性检查功能尚未安装（需要 minzheng report）。"
+    else:
+        try:
+            data = report_fn(settings(), office=office, year=year, category=category)
+            report = data.to_dict() if hasattr(data, "to_dict") else data
+        except MinzhengError as e:
+            error = f"无法生成完整性总览：{e}"
+    return render_template("overview.html", report=report, error=error, choices=c, office=office,
+                           category=category, year=year)
