@@ -117,6 +117,7 @@ class Table:
 
     label: str
     headers: list[str] = field(default_factory=list)
+    header_row: int = 1
     rows: list[tuple[int, list]] = field(default_factory=list)
     encoding: str = ""
 
@@ -155,6 +156,7 @@ def read_csv(path: Path, problems: list[str]) -> Table | None:
             if not any(c.strip() for c in cells):
                 continue
             table.headers = cells
+            table.header_row = reader.line_num
             continue
         if any(c.strip() for c in cells):
             table.rows.append((reader.line_num, cells))
@@ -192,6 +194,7 @@ def read_workbook(path: Path, problems: list[str]) -> dict[str, Table]:
                     continue
                 if not table.headers:
                     table.headers = [str(c) for c in cells]
+                    table.header_row = rowno
                 else:
                     table.rows.append((rowno, cells))
             if not table.headers:
@@ -334,22 +337,42 @@ class Row:
         return f"{self.table.label} 第 {self.number} 行{col}"
 
 
-def parse_table(stem: str, table: Table, problems: list[str]) -> list[Row] | None:
-    """Map headers to columns and parse every cell; None when a required column is missing."""
-    columns = FILES[stem]
+def _column_index(columns: tuple[Column, ...], headers: list) -> dict[str, int]:
+    names = [_norm_header(h) for h in headers]
     index: dict[str, int] = {}
-    names = [_norm_header(h) for h in table.headers]
     for col in columns:
         for candidate in (col.header,) + col.aliases:
             cand = _norm_header(candidate)
             if cand in names:
                 index[col.key] = names.index(cand)
                 break
-    missing = [c.header for c in columns if c.required and c.key not in index]
-    if missing:
+    return index
+
+
+def _find_header(table: Table, columns: tuple[Column, ...]) -> dict[str, int] | None:
+    """The header row is the first row (of the first four) that has every required column: a title
+    line above it, as in ledgers exported from Excel, is skipped."""
+    candidates = [(table.header_row, table.headers)] + [(n, [str(c) for c in cells]) for n, cells in table.rows[:3]]
+    for k, (number, headers) in enumerate(candidates):
+        index = _column_index(columns, headers)
+        if all(c.key in index for c in columns if c.required):
+            if k:
+                log.info("%s：第 %d 行是标题行，上面的 %d 行当作表名跳过", table.label, number, k)
+                table.header_row, table.headers, table.rows = number, headers, table.rows[k:]
+            return index
+    return None
+
+
+def parse_table(stem: str, table: Table, problems: list[str]) -> list[Row] | None:
+    """Map headers to columns and parse every cell; None when a required column is missing."""
+    columns = FILES[stem]
+    index = _find_header(table, columns)
+    if index is None:
+        found = _column_index(columns, table.headers)
+        missing = [c.header for c in columns if c.required and c.key not in found]
         problems.append(
-            f"{table.label} 第 1 行（标题行）：缺少必需的列 " + "、".join(f"“{m}”" for m in missing)
-            + f"（现有列：{'、'.join(h for h in table.headers if str(h).strip())}）"
+            f"{table.label} 第 {table.header_row} 行（标题行）：缺少必需的列 " + "、".join(f"“{m}”" for m in missing)
+            + f"（现有列：{'、'.join(str(h) for h in table.headers if str(h).strip())}）"
         )
         return None
     rows = []

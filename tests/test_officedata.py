@@ -238,13 +238,17 @@ def test_undecodable_csv(invoke, sample_root, data):
 
 
 # ---------------------------------------------------------------- XLSX
-def workbook_from(data: Path, path: Path, rename: dict | None = None, numeric_id_row: int | None = None) -> Path:
+def workbook_from(data: Path, path: Path, rename: dict | None = None, numeric_id_row: int | None = None,
+                  title: str | None = None) -> Path:
     from openpyxl import Workbook
 
     wb = Workbook()
     wb.remove(wb.active)
     for stem in FILES:
         ws = wb.create_sheet((rename or {}).get(stem, stem))
+        if title and stem == "recipients":
+            ws.append([title])
+            ws.merge_cells("A1:K1")
         for n, row in enumerate(read_rows(data / f"{stem}.csv"), start=1):
             if stem == "recipients" and n == numeric_id_row:
                 row = row[:3] + [int(row[3][:15] + "000")] + row[4:]
@@ -260,6 +264,17 @@ def test_xlsx_workbook_is_imported(invoke, sample_root, data, tmp_path):
     assert [p.name for p in (sample_root / "data").iterdir()] == ["青山县数据.xlsx"]
     county = load_county(load_settings(sample_root))
     assert sum(len(o.recipients) for o in county.offices) == 300
+
+
+def test_xlsx_title_line_above_header_is_skipped(invoke, sample_root, data, tmp_path):
+    book = workbook_from(data, tmp_path / "county.xlsx", title="青山县救助对象名册（2024年）")
+    invoke(sample_root, "office", "import", book)
+    assert sum(len(o.recipients) for o in load_county(load_settings(sample_root)).offices) == 300
+    # row numbers in messages are still the sheet's own: the title is row 1, the header row 2
+    edit(data / "recipients.csv", 7, "金额", "-1")
+    book = workbook_from(data, tmp_path / "county2.xlsx", title="青山县救助对象名册")
+    err = import_fails(invoke, sample_root, book)
+    assert "county2.xlsx 工作表 recipients 第 8 行 “金额” 列：不能为负数" in err
 
 
 def test_xlsx_with_wrong_sheet(invoke, sample_root, data, tmp_path):
