@@ -1,0 +1,201 @@
+"""The narrow full-text index interface; tantivy (default) and whoosh backends implement it.
+
+Both backends receive the same normalized text split into the same tokens (`indexer.tokens`):
+field `all` holds the positional token stream of title, document number, archival code, extra
+metadata and every page; `uni` holds single CJK characters; `title_tok` the title's tokens for
+boosting; `office`, `category`, `retention`, `year` are filters; `data` stores title and pages.
+
+Search: every bigram/word of the query must occur (`all`) and every one-character run (`uni`);
+an exact-phrase match is boosted in the backend and the top candidates are re-ranked so that
+records containing the phrase come first; a query in double quotes keeps exact-phrase matches only.
+"""
+from __future__ import annotations
+
+import json
+import re
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from .errors import IndexError_
+from .normalize import normalize
+from .snippet import has_phrase, make_snippet, mark
+from .tokens import QueryTerms, query_terms, stream, unigrams
+
+BACKENDS = ("tantivy", "whoosh")
+RERANK = 50          # candidates re-ranked by exact phrase
+PHRASE_CHECK_CAP = 2000   # candidates verified for a quoted phrase
+
+
+@dataclass
+class IndexDoc:
+    record_id: int
+    title: str
+    pages: list[str]
+    doc_number: str = ""
+    office: str = ""
+    category: str = ""
+    year: int | None = None
+    retention: str = ""
+    archival_code: str = ""
+    extra: str = ""
+
+    def tokens(self) -> dict:
+        """The field values every backend indexes (normalized once, here)."""
+        title = normalize(self.title)
+        meta = " ".join(normalize(x) for x in (self.doc_number, self.archival_code, self.extra) if x)
+        pages = [normalize(p) for p in self.pages]
+        all_tokens = stream(title) + stream(meta)
+        uni = unigrams(title) + unigrams(meta)
+        for p in pages:
+            all_tokens += stream(p)
+            uni += unigrams(p)
+        return {
+            "record_id": int(self.record_id),
+            "all": " ".join(all_tokens),
+            "uni": " ".join(uni),
+            "title_tok": " ".join(stream(title) + unigrams(title)),
+            "office": self.office or "",
+            "category": self.category or "",
+            "retention": self.retention or "",
+            "year": int(self.year) if self.year is not None else None,
+            "data": json.dumps({"t": title, "m": meta, "p": pages}, ensure_ascii=False),
+        }
+
+
+@dataclass
+class Hit:
+    record_id: int
+    score: float
+    page: int | None
+    snippet: str
+    highlights: list[tuple[int, int]] = field(default_factory=list)
+    phrase: bool = False
+
+    def marked(self, open: str = "【", close: str = "】") -> str:
+        """The snippet with each highlighted passage wrapped in open/close."""
+        return mark(self.snippet, self.highlights, open, close)
+
+    def to_dict(self) -> dict:
+        return {"record_id": self.record_id, "score": round(self.score, 4), "page": self.page,
+                "snippet": self.snippet, "highlights": [list(h) for h in self.highlights],
+                "phrase": self.phrase}
+
+
+@dataclass
+class Candidate:
+    record_id: int
+    score: float
+    data: str            # the stored JSON (title, metadata, pages)
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    terms: QueryTerms
+    quoted: bool
+
+
+_QUOTES = re.compile(r'^\s*["“”「『](.*)["“”」』]\s*$', re.S)
+
+
+def parse_query(query: str) -> ParsedQuery:
+    m = _QUOTES.match(query or "")
+    quoted = bool(m)
+    text = m.group(1) if m else (query or "")
+    return ParsedQuery(query_terms(normalize(text)), quoted)
+
+
+class Index(ABC):
+    """One full-text index directory. Use as a context manager; one writer at a time."""
+
+    backend: str = ""
+
+    def __init__(self, index_dir: Path):
+        self.index_dir = Path(index_dir)
+
+    # --- writing ---
+    @abstractmethod
+    def add(self, docs: Iterable[IndexDoc]) -> None:
+        """Add (or replace, by record_id) documents; visible after commit()."""
+
+    @abstractmethod
+    def delete(self, record_ids: Iterable[int]) -> None: ...
+
+    @abstractmethod
+    def commit(self) -> None: ...
+
+    @abstractmethod
+    def rollback(self) -> None: ...
+
+    @abstractmethod
+    def clear(self) -> None:
+        """Remove every document (committed at once)."""
+
+    @abstractmethod
+    def doc_ids(self) -> set[int]: ...
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    # --- reading ---
+    @abstractmethod
+    def _candidates(self, pq: ParsedQuery, filters: dict, k: int) -> tuple[int, list[Candidate]]:
+        """(number of matching records, the top k candidates by backend score)."""
+
+    def search(self, query: str, *, office=None, category=None, year=None, retention=None,
+               limit: int = 10, offset: int = 0) -> tuple[int, list[Hit]]:
+        pq = parse_query(query)
+        if pq.terms.empty:
+            return 0, []
+        filters = {"office": office, "category": category, "year": year, "retention": retention}
+        filters = {k: v for k, v in filters.items() if v not in (None, "")}
+        want = offset + limit
+        if pq.quoted:
+            total, cands = self._candidates(pq, filters, max(want, PHRASE_CHECK_CAP))
+            checked = [c for c in cands if _phrase_in(pq.terms, c)]
+            total = total - (len(cands) - len(checked))
+            ranked = [(c, True) for c in checked]
+        else:
+            total, cands = self._candidates(pq, filters, max(want, RERANK))
+            flags = [_phrase_in(pq.terms, c) for c in cands]
+            order = sorted(range(len(cands)), key=lambda i: (not flags[i], -cands[i].score))
+            ranked = [(cands[i], flags[i]) for i in order]
+        hits = []
+        for c, _ in ranked[offset:want]:
+            d = json.loads(c.data)
+            page, snip, spans, phrase = make_snippet(pq.terms, d["t"], d["p"])
+            if not phrase and d.get("m") and has_phrase(pq.terms, [d["m"]]):
+                phrase = True
+            hits.append(Hit(c.record_id, float(c.score), page, snip, spans, phrase))
+        return max(total, 0), hits
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        try:
+            if exc_type is None:
+                self.commit()
+            else:
+                self.rollback()
+        finally:
+            self.close()
+        return False
+
+
+def _phrase_in(q: QueryTerms, c: Candidate) -> bool:
+    d = json.loads(c.data)
+    return has_phrase(q, [d["t"], d.get("m", "")] + d["p"])
+
+
+def open_index(index_dir: Path, backend: str = "tantivy") -> Index:
+    """Open (creating if missing) the index in index_dir with the named backend."""
+    index_dir = Path(index_dir)
+    if backend == "tantivy":
+        from .tantivy_backend import TantivyIndex
+        return TantivyIndex(index_dir)
+    if backend == "whoosh":
+        from .whoosh_backend import WhooshIndex
+        return WhooshIndex(index_dir)
+    raise IndexError_(f"未知的索引后端 “{backend}”：只能是 {' 或 '.join(BACKENDS)}")

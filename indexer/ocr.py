@@ -1,0 +1,179 @@
+"""OCR engines behind one protocol: tesseract (CLI) with chi_sim, chi_sim+chi_tra, or the hybrid;
+rapidocr (optional extra). Output is raw text; `indexer.normalize` folds and joins it later."""
+from __future__ import annotations
+
+import functools
+import io
+import os
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+from archive.errors import MissingToolError
+from archive.tools import TESSERACT
+
+ENGINES = ("tesseract-hybrid", "tesseract-sim", "tesseract-simtra", "rapidocr")
+DEFAULT_ENGINE = "tesseract-hybrid"
+
+
+@runtime_checkable
+class OcrEngine(Protocol):
+    name: str
+
+    def version(self) -> str: ...
+
+    def recognize(self, image) -> str:
+        """Text of one page image (PIL.Image)."""
+        ...
+
+
+@dataclass
+class OcrResult:
+    text: str
+    confidence: float      # mean word confidence 0–100, weighted by length
+    chars: int             # recognized non-space characters
+
+
+@functools.cache
+def tesseract_langs() -> frozenset[str]:
+    TESSERACT.require()
+    proc = TESSERACT.run(["--list-langs"], check=False, timeout=60)
+    out = (proc.stdout + proc.stderr).decode("utf-8", "replace").split()
+    return frozenset(out)
+
+
+def _require_langs(langs: str) -> None:
+    have = tesseract_langs()
+    missing = [l for l in langs.split("+") if l not in have]
+    if missing:
+        pkgs = " ".join("tesseract-ocr-" + l.replace("_", "-") for l in missing)
+        raise MissingToolError(f"tesseract 缺少语言包 {', '.join(missing)}（用于中文扫描件 OCR）。"
+                               f"请安装：sudo apt-get install {pkgs}")
+
+
+def _png(image) -> bytes:
+    if image.mode not in ("L", "1", "RGB"):
+        image = image.convert("RGB")
+    buf = io.BytesIO()
+    image.save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def _parse_tsv(tsv: str) -> OcrResult:
+    lines: dict[tuple, list[str]] = {}
+    conf_sum = 0.0
+    weight = 0
+    for row in tsv.splitlines()[1:]:
+        cols = row.split("\t")
+        if len(cols) < 12 or cols[0] != "5":
+            continue
+        word = cols[11].strip()
+        if not word:
+            continue
+        key = (int(cols[1]), int(cols[2]), int(cols[3]), int(cols[4]))   # page, block, par, line
+        lines.setdefault(key, []).append(word)
+        try:
+            c = float(cols[10])
+        except ValueError:
+            continue
+        if c >= 0:
+            conf_sum += c * len(word)
+            weight += len(word)
+    # a paragraph break between blocks/paragraphs, a line break within one (normalize joins CJK)
+    out, prev = [], None
+    for key in sorted(lines):
+        if prev is not None:
+            out.append("\n\n" if key[:3] != prev[:3] else "\n")
+        out.append(" ".join(lines[key]))
+        prev = key
+    return OcrResult("".join(out), conf_sum / weight if weight else 0.0, weight)
+
+
+class TesseractEngine:
+    """tesseract through its CLI (archive.tools.TESSERACT), one page per call, one thread each."""
+
+    def __init__(self, langs: str = "chi_sim", *, name: str | None = None, psm: int = 3):
+        self.langs = langs
+        self.psm = psm
+        self.name = name or f"tesseract-{langs}"
+
+    def version(self) -> str:
+        return f"tesseract {TESSERACT.version()} ({self.langs})"
+
+    def run(self, image, langs: str | None = None) -> OcrResult:
+        langs = langs or self.langs
+        _require_langs(langs)
+        env = dict(os.environ, OMP_THREAD_LIMIT="1")    # pages run in parallel, one core each
+        proc = TESSERACT.run(["stdin", "stdout", "-l", langs, "--psm", str(self.psm), "tsv"],
+                             input=_png(image), env=env, timeout=600)
+        return _parse_tsv(proc.stdout.decode("utf-8", "replace"))
+
+    def recognize(self, image) -> str:
+        return self.run(image).text
+
+
+class HybridTesseractEngine(TesseractEngine):
+    """chi_sim first (fast, best on simplified pages); a page that reads poorly with it —
+    low mean confidence, typical of traditional script — is read again with chi_tra+chi_sim,
+    and the more confident reading wins (folded to simplified later by normalize)."""
+
+    def __init__(self, *, threshold: float = 80.0):
+        super().__init__("chi_sim", name="tesseract-hybrid")
+        self.threshold = threshold
+        self.second = "chi_tra+chi_sim"
+
+    def version(self) -> str:
+        return f"tesseract {TESSERACT.version()} (chi_sim, chi_tra+chi_sim below confidence {self.threshold:.0f})"
+
+    def recognize(self, image) -> str:
+        first = self.run(image)
+        if first.chars and first.confidence >= self.threshold:
+            return first.text
+        second = self.run(image, self.second)
+        return second.text if second.confidence > first.confidence else first.text
+
+
+class RapidOcrEngine:
+    """PP-OCR models through rapidocr-onnxruntime (optional: pip install 'minzheng-archive[rapidocr]')."""
+
+    name = "rapidocr"
+
+    def __init__(self):
+        try:
+            from rapidocr_onnxruntime import RapidOCR
+        except ImportError:
+            raise MissingToolError("未安装 rapidocr-onnxruntime（可选的 OCR 引擎）。"
+                                   "请安装：pip install 'minzheng-archive[rapidocr]'，或改用 tesseract-hybrid")
+        self._engine = RapidOCR()
+
+    def version(self) -> str:
+        import importlib.metadata
+        return f"rapidocr-onnxruntime {importlib.metadata.version('rapidocr-onnxruntime')}"
+
+    def recognize(self, image) -> str:
+        import numpy as np
+        result, _ = self._engine(np.asarray(image.convert("RGB")))
+        if not result:
+            return ""
+        # result: [box, text, score]; order lines top-to-bottom, then left-to-right
+        rows = sorted(result, key=lambda r: (round(min(p[1] for p in r[0]) / 20), min(p[0] for p in r[0])))
+        return "\n".join(r[1] for r in rows)
+
+
+def get_ocr_engine(name: str = DEFAULT_ENGINE) -> OcrEngine:
+    """An OCR engine by name: tesseract-hybrid (default), tesseract-sim, tesseract-simtra, rapidocr."""
+    if name == "tesseract-hybrid":
+        eng = HybridTesseractEngine()
+        _require_langs("chi_sim+chi_tra")
+        return eng
+    if name == "tesseract-sim":
+        eng = TesseractEngine("chi_sim", name=name)
+        _require_langs("chi_sim")
+        return eng
+    if name == "tesseract-simtra":
+        eng = TesseractEngine("chi_sim+chi_tra", name=name)
+        _require_langs("chi_sim+chi_tra")
+        return eng
+    if name == "rapidocr":
+        return RapidOcrEngine()
+    from archive.errors import ConfigError
+    raise ConfigError(f"未知的 OCR 引擎 “{name}”：可选 {', '.join(ENGINES)}")

@@ -1,0 +1,163 @@
+"""tantivy backend: pre-tokenized text through the whitespace tokenizer, so positions are real."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Iterable
+
+import tantivy
+
+from .errors import IndexBusyError, IndexError_
+from .index import Candidate, Index, IndexDoc, ParsedQuery
+
+WRITER_HEAP = 128_000_000
+LOCK_WAIT = 30.0
+PHRASE_BOOST = 5.0
+TITLE_BOOST = 2.0
+
+
+def _schema() -> tantivy.Schema:
+    sb = tantivy.SchemaBuilder()
+    sb.add_integer_field("record_id", stored=True, indexed=True, fast=True)
+    sb.add_text_field("all", tokenizer_name="whitespace", index_option="position")
+    sb.add_text_field("uni", tokenizer_name="whitespace", index_option="freq")
+    sb.add_text_field("title_tok", tokenizer_name="whitespace", index_option="freq")
+    sb.add_text_field("office", tokenizer_name="raw", index_option="basic")
+    sb.add_text_field("category", tokenizer_name="raw", index_option="basic")
+    sb.add_text_field("retention", tokenizer_name="raw", index_option="basic")
+    sb.add_integer_field("year", indexed=True, fast=True)
+    sb.add_bytes_field("data", stored=True, indexed=False)
+    return sb.build()
+
+
+def _check_dir(index_dir: Path) -> None:
+    if any(index_dir.glob("_MAIN_*.toc")):
+        raise IndexError_(f"{index_dir} 是 whoosh 索引，不是 tantivy 索引。"
+                          "请运行 minzheng reindex --backend tantivy 重建，或在 minzheng.toml 中设置 [index] backend = \"whoosh\"")
+
+
+class TantivyIndex(Index):
+    backend = "tantivy"
+
+    def __init__(self, index_dir: Path, *, threads: int = 0):
+        super().__init__(index_dir)
+        self.index_dir.mkdir(parents=True, exist_ok=True)
+        _check_dir(self.index_dir)
+        self.schema = _schema()
+        try:
+            self._ix = tantivy.Index(self.schema, path=str(self.index_dir), reuse=True)
+        except Exception as e:  # noqa: BLE001 - tantivy raises plain ValueError/OSError
+            raise IndexError_(f"无法打开全文索引 {self.index_dir}：{e}。可运行 minzheng reindex 重建索引")
+        self._writer = None
+        self._threads = threads
+        self._dirty = False
+
+    # --- writing ---
+    def _w(self):
+        if self._writer is None:
+            deadline = time.monotonic() + LOCK_WAIT
+            while True:
+                try:
+                    self._writer = self._ix.writer(WRITER_HEAP, self._threads)
+                    break
+                except ValueError as e:
+                    if "Lock" not in str(e) or time.monotonic() > deadline:
+                        if "Lock" in str(e):
+                            raise IndexBusyError("全文索引正被另一个进程写入（例如正在导入）。请等它结束后再试")
+                        raise IndexError_(f"无法写入全文索引 {self.index_dir}：{e}")
+                    time.sleep(0.2)
+        return self._writer
+
+    def add(self, docs: Iterable[IndexDoc]) -> None:
+        w = self._w()
+        for d in docs:
+            f = d.tokens()
+            w.delete_documents_by_term("record_id", f["record_id"])
+            doc = tantivy.Document()
+            doc.add_integer("record_id", f["record_id"])
+            doc.add_text("all", f["all"])
+            doc.add_text("uni", f["uni"])
+            doc.add_text("title_tok", f["title_tok"])
+            for k in ("office", "category", "retention"):
+                if f[k]:
+                    doc.add_text(k, f[k])
+            if f["year"] is not None:
+                doc.add_integer("year", f["year"])
+            doc.add_bytes("data", f["data"].encode("utf-8"))
+            w.add_document(doc)
+            self._dirty = True
+
+    def delete(self, record_ids: Iterable[int]) -> None:
+        w = self._w()
+        for rid in record_ids:
+            w.delete_documents_by_term("record_id", int(rid))
+            self._dirty = True
+
+    def commit(self) -> None:
+        if self._writer is not None and self._dirty:
+            self._writer.commit()
+            self._dirty = False
+            self._ix.reload()
+
+    def rollback(self) -> None:
+        if self._writer is not None and self._dirty:
+            self._writer.rollback()
+            self._dirty = False
+
+    def clear(self) -> None:
+        w = self._w()
+        w.delete_all_documents()
+        w.commit()
+        self._dirty = False
+        self._ix.reload()
+
+    def close(self) -> None:
+        if self._writer is not None:
+            try:
+                if self._dirty:
+                    self._writer.rollback()
+                self._writer.wait_merging_threads()
+            finally:
+                self._writer = None
+                self._dirty = False
+
+    # --- reading ---
+    def _searcher(self):
+        self._ix.reload()
+        return self._ix.searcher()
+
+    def doc_ids(self) -> set[int]:
+        s = self._searcher()
+        n = s.num_docs
+        if n == 0:
+            return set()
+        res = s.search(tantivy.Query.all_query(), limit=n, count=False)
+        return {int(v) for v in s.fast_field_values("record_id", [a for _, a in res.hits])}
+
+    def _candidates(self, pq: ParsedQuery, filters: dict, k: int):
+        Q, Occur, sch = tantivy.Query, tantivy.Occur, self.schema
+        q = pq.terms
+        must = [(Occur.Must, Q.term_query(sch, "all", t)) for t in q.body]
+        must += [(Occur.Must, Q.term_query(sch, "uni", c)) for c in q.chars]
+        if pq.quoted and len(q.phrase) >= 2:
+            must.append((Occur.Must, Q.phrase_query(sch, "all", list(q.phrase))))
+        for name in ("office", "category", "retention"):
+            if name in filters:
+                must.append((Occur.Must, Q.term_query(sch, name, str(filters[name]))))
+        if "year" in filters:
+            must.append((Occur.Must, Q.term_query(sch, "year", int(filters["year"]))))
+        should = []
+        if not pq.quoted and len(q.phrase) >= 2:
+            should.append((Occur.Should, Q.boost_query(Q.phrase_query(sch, "all", list(q.phrase)), PHRASE_BOOST)))
+        title_terms = [Q.term_query(sch, "title_tok", t) for t in q.body + q.chars]
+        if title_terms:
+            should.append((Occur.Should, Q.boost_query(
+                Q.boolean_query([(Occur.Should, t) for t in title_terms]), TITLE_BOOST)))
+        query = Q.boolean_query(must + should)
+        s = self._searcher()
+        res = s.search(query, limit=k, count=True)
+        out = []
+        for score, addr in res.hits:
+            doc = s.doc(addr)
+            out.append(Candidate(int(doc["record_id"][0]), float(score), bytes(doc["data"][0]).decode("utf-8")))
+        return res.count, out

@@ -1,0 +1,92 @@
+"""Tokens for the index: CJK runs → overlapping bigrams (+ single characters), Latin/digits → words.
+
+Text must be normalized first (`indexer.normalize`). Every backend stores the same tokens:
+- `stream(text)` — the positional token stream for the `body` field: a CJK run of two or more
+  characters gives its bigrams in order, a one-character run gives that character, a Latin or
+  digit run gives the lowercase word. Phrase queries over it have real positions.
+- `unigrams(text)` — every CJK character, for one-character queries.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .normalize import CJK_RANGES
+
+_SEGMENT = re.compile(rf"([{CJK_RANGES}]+)|([A-Za-z0-9]+)")
+
+
+def segments(text: str) -> list[tuple[str, str]]:
+    """[(kind, run)] with kind "cjk" or "word", in text order; other characters separate runs."""
+    out = []
+    for m in _SEGMENT.finditer(text):
+        if m.group(1):
+            out.append(("cjk", m.group(1)))
+        else:
+            out.append(("word", m.group(2).lower()))
+    return out
+
+
+def bigrams(run: str) -> list[str]:
+    if len(run) == 1:
+        return [run]
+    return [run[i:i + 2] for i in range(len(run) - 1)]
+
+
+def stream(text: str) -> list[str]:
+    out: list[str] = []
+    for kind, run in segments(text):
+        out.extend(bigrams(run) if kind == "cjk" else [run])
+    return out
+
+
+def unigrams(text: str) -> list[str]:
+    return [ch for kind, run in segments(text) if kind == "cjk" for ch in run]
+
+
+@dataclass(frozen=True)
+class QueryTerms:
+    """What a query needs: body terms (bigrams, words) and single characters, all required,
+    plus the phrase: body tokens with their offsets in the query token stream."""
+
+    body: tuple[str, ...]             # distinct bigrams and words, all required
+    chars: tuple[str, ...]            # distinct single CJK characters (one-character runs), required
+    phrase: tuple[tuple[int, str], ...]  # (offset, token) for a positional phrase query (inner tokens)
+    squashed: str                     # the query's searchable characters, for exact-phrase checks
+
+    @property
+    def empty(self) -> bool:
+        return not self.body and not self.chars
+
+
+def squash(text: str) -> str:
+    """Only CJK ideographs and lowercase Latin/digits: what an exact-phrase check compares."""
+    return "".join(run for _, run in segments(text))
+
+
+def query_terms(normalized_query: str) -> QueryTerms:
+    segs = segments(normalized_query)
+    body: list[str] = []
+    chars: list[str] = []
+    phrase: list[tuple[int, str]] = []
+    pos = 0
+    for i, (kind, run) in enumerate(segs):
+        if kind == "word":
+            body.append(run)
+            phrase.append((pos, run))
+            pos += 1
+        elif len(run) >= 2:
+            for b in bigrams(run):
+                body.append(b)
+                phrase.append((pos, b))
+                pos += 1
+        else:
+            chars.append(run)
+            # a one-character run inside the query (between words) is a token in the body
+            # stream of the document too; at either end of the query the document may
+            # continue the run ("2014年" vs "2014年度"), so it is checked by `squashed` only.
+            if 0 < i < len(segs) - 1:
+                phrase.append((pos, run))
+            pos += 1
+    return QueryTerms(tuple(dict.fromkeys(body)), tuple(dict.fromkeys(chars)), tuple(phrase),
+                      "".join(run for _, run in segs))

@@ -1,0 +1,144 @@
+"""whoosh backend (the whoosh-reloaded fork): the same tokens, split on spaces.
+
+whoosh locks its writer with an OS file lock (fcntl), so a crashed writer leaves no stale lock;
+the writer is always closed (committed or cancelled) in `commit`/`rollback`/`close`.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+from whoosh import index as windex
+from whoosh import query as wq
+from whoosh.analysis import SpaceSeparatedTokenizer
+from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.index import LockError
+from whoosh.scoring import BM25F
+
+from .errors import IndexBusyError, IndexError_
+from .index import Candidate, Index, IndexDoc, ParsedQuery
+
+LOCK_WAIT = 30.0
+PHRASE_BOOST = 5.0
+TITLE_BOOST = 2.0
+WRITER_MB = 128
+
+
+def _schema() -> Schema:
+    sp = SpaceSeparatedTokenizer()
+    return Schema(
+        record_id=NUMERIC(int, bits=64, stored=True, unique=True, signed=True),
+        all=TEXT(analyzer=sp, phrase=True),
+        uni=TEXT(analyzer=sp, phrase=False),
+        title_tok=TEXT(analyzer=sp, phrase=False),
+        office=ID, category=ID, retention=ID,
+        year=NUMERIC(int, bits=32, signed=True),
+        data=STORED,
+    )
+
+
+class WhooshIndex(Index):
+    backend = "whoosh"
+
+    def __init__(self, index_dir: Path, *, procs: int = 1):
+        super().__init__(index_dir)
+        self.index_dir.mkdir(parents=True, exist_ok=True)
+        if (self.index_dir / "meta.json").exists():
+            raise IndexError_(f"{self.index_dir} 是 tantivy 索引，不是 whoosh 索引。"
+                              "请运行 minzheng reindex --backend whoosh 重建，或在 minzheng.toml 中设置 [index] backend = \"tantivy\"")
+        try:
+            if windex.exists_in(str(self.index_dir)):
+                self._ix = windex.open_dir(str(self.index_dir))
+            else:
+                self._ix = windex.create_in(str(self.index_dir), _schema())
+        except Exception as e:  # noqa: BLE001
+            raise IndexError_(f"无法打开全文索引 {self.index_dir}：{e}。可运行 minzheng reindex 重建索引")
+        self._writer = None
+        self._procs = procs
+
+    def _w(self):
+        if self._writer is None:
+            try:
+                self._writer = self._ix.writer(timeout=LOCK_WAIT, delay=0.2, limitmb=WRITER_MB,
+                                               procs=self._procs, multisegment=self._procs > 1)
+            except LockError:
+                raise IndexBusyError("全文索引正被另一个进程写入（例如正在导入）。请等它结束后再试")
+        return self._writer
+
+    def add(self, docs: Iterable[IndexDoc]) -> None:
+        w = self._w()
+        for d in docs:
+            f = d.tokens()
+            fields = {k: f[k] for k in ("record_id", "all", "uni", "title_tok", "data")}
+            for k in ("office", "category", "retention"):
+                if f[k]:
+                    fields[k] = f[k]
+            if f["year"] is not None:
+                fields["year"] = f["year"]
+            w.update_document(**fields)
+
+    def delete(self, record_ids: Iterable[int]) -> None:
+        w = self._w()
+        for rid in record_ids:
+            w.delete_by_term("record_id", int(rid))
+
+    def commit(self) -> None:
+        if self._writer is not None:
+            w, self._writer = self._writer, None
+            w.commit()
+
+    def rollback(self) -> None:
+        if self._writer is not None:
+            w, self._writer = self._writer, None
+            w.cancel()
+
+    def clear(self) -> None:
+        self.rollback()
+        w = self._w()
+        self._writer = None
+        try:
+            w.commit(mergetype=__import__("whoosh.writing", fromlist=["CLEAR"]).CLEAR)
+        except BaseException:
+            w.cancel()
+            raise
+
+    def close(self) -> None:
+        try:
+            self.rollback()
+        finally:
+            self._ix.close()
+
+    def doc_ids(self) -> set[int]:
+        with self._ix.searcher() as s:
+            return {int(f["record_id"]) for f in s.all_stored_fields()}
+
+    def _candidates(self, pq: ParsedQuery, filters: dict, k: int):
+        q = pq.terms
+        must = [wq.Term("all", t) for t in q.body] + [wq.Term("uni", c) for c in q.chars]
+        phrase_words = [t for _, t in q.phrase]
+        phrase = None
+        if len(q.phrase) >= 2:
+            # whoosh phrases have no offsets: use the contiguous inner tokens (gaps only at the ends)
+            phrase = wq.Phrase("all", phrase_words)
+        if pq.quoted and phrase is not None:
+            must.append(phrase)
+        flt = []
+        for name in ("office", "category", "retention"):
+            if name in filters:
+                flt.append(wq.Term(name, str(filters[name])))
+        if "year" in filters:
+            flt.append(wq.Term("year", int(filters["year"])))
+        main = wq.And(must) if len(must) > 1 else must[0]
+        if flt:
+            main = wq.And([main] + flt)   # filters are required terms too
+        should = []
+        if not pq.quoted and phrase is not None:
+            should.append(wq.Phrase("all", phrase_words, boost=PHRASE_BOOST))
+        tt = [wq.Term("title_tok", t, boost=TITLE_BOOST) for t in q.body + q.chars]
+        should += tt
+        query = wq.AndMaybe(main, wq.Or(should)) if should else main
+        with self._ix.searcher(weighting=BM25F()) as s:
+            res = s.search(query, limit=k)
+            total = len(res)
+            out = [Candidate(int(h["record_id"]), float(h.score), h["data"]) for h in res]
+        return total, out
