@@ -46,3 +46,36 @@ def terms_marked(text: str, terms: list[str]) -> Markup:
             spans.append((i, i + len(t)))
             i = text.find(t, i + len(t))
     return marked(text, spans)
+
+
+def from_marks(marked_text: str, open: str = "【", close: str = "】") -> Markup:
+    """A snippet that arrives with its highlights already bracketed (archive.search's `snippet`,
+    made by indexer.Hit.marked): each bracketed passage becomes <mark>, every piece is escaped.
+    An open bracket without a matching close is kept as text."""
+    text = marked_text or ""
+    plain: list[str] = []
+    spans: list[tuple[int, int]] = []
+    pos, length = 0, 0
+    while pos < len(text):
+        a = text.find(open, pos)
+        b = text.find(close, a + len(open)) if a >= 0 else -1
+        if a < 0 or b < 0:
+            plain.append(text[pos:])
+            break
+        plain.append(text[pos:a])
+        length += a - pos
+        inner = text[a + len(open):b]
+        plain.append(inner)
+        spans.append((length, length + len(inner)))
+        length += len(inner)
+        pos = b + len(close)
+    return marked("".join(plain), spans)
+
+
+def hit_snippet(hit) -> Markup:
+    """The hit's passage as HTML: from offsets when the hit carries them, else from its bracket marks."""
+    spans = spans_of(hit)
+    snippet = hit.get("snippet") if isinstance(hit, dict) else getattr(hit, "snippet", "")
+    if spans:
+        return marked(snippet or "", spans)
+    return from_marks(snippet or "")

@@ -17,7 +17,7 @@ import archive
 from ..errors import MinzhengError, NotFoundError
 from ..objects import object_path
 from . import catalog_read, pages
-from .highlight import marked, spans_of
+from .highlight import hit_snippet
 from .params import YEAR_MAX, YEAR_MIN, Choices, ParamError, code, integer, search_params
 
 log = logging.getLogger(__name__)
@@ -118,26 +118,32 @@ def _run_search(params):
     return result, None, time.perf_counter() - t0
 
 
+def _field(hit, key, default=None):
+    return hit.get(key, default) if isinstance(hit, dict) else getattr(hit, key, default)
+
+
 def _result_rows(result) -> list[dict]:
     hits = list(getattr(result, "hits", []) or [])
-    extra = catalog_read.record_dates(conn(), [int(h.record_id) for h in hits])
+    extra = catalog_read.record_dates(conn(), [int(_field(h, "record_id")) for h in hits])
     names = choices()
     rows = []
     for h in hits:
-        e = extra.get(int(h.record_id), {})
+        rid = int(_field(h, "record_id"))
+        e = extra.get(rid, {})
+        office, category = _field(h, "office") or "", _field(h, "category") or ""
         rows.append({
-            "record_id": int(h.record_id),
-            "archival_code": getattr(h, "archival_code", None) or "",
-            "title": getattr(h, "title", None) or getattr(h, "original_name", "") or f"记录 {h.record_id}",
-            "office": names.offices.get(getattr(h, "office", None) or "", getattr(h, "office", "") or ""),
-            "category": names.categories.get(getattr(h, "category", None) or "", getattr(h, "category", "") or ""),
-            "year": getattr(h, "year", None),
+            "record_id": rid,
+            "archival_code": _field(h, "archival_code") or "",
+            "title": _field(h, "title") or _field(h, "original_name") or f"记录 {rid}",
+            "office": names.offices.get(office, office),
+            "category": names.categories.get(category, category),
+            "year": _field(h, "year"),
             "retention": names.retentions.get(e.get("retention") or "", ""),
             "doc_date": e.get("doc_date") or "",
             "doc_number": e.get("doc_number") or "",
-            "page": getattr(h, "page", None),
-            "original_name": getattr(h, "original_name", "") or "",
-            "snippet": marked(getattr(h, "snippet", "") or "", spans_of(h)),
+            "page": _field(h, "page"),
+            "original_name": _field(h, "original_name") or "",
+            "snippet": hit_snippet(h),
         })
     return rows
 
@@ -209,13 +215,17 @@ def record_page(record_id: int):
         "text_source": TEXT_SOURCES.get(rec.get("text_source") or "", rec.get("text_source")),
     }
     fields = []
-    for key, label in RECORD_FIELDS:
-        value = shown.get(key, rec.get(key))
-        if key == "size" and value is not None:
-            value = _size(value)
-        if value in (None, "") and key not in review:
+    for f in rec.get("fields") or _fallback_fields(rec):
+        key, value = f["key"], f["value"]
+        is_review = bool(f.get("needs_review")) or key in review
+        if key == "id" or (value in (None, "") and not is_review):
             continue
-        fields.append({"key": key, "label": label, "value": value, "review": key in review})
+        if key in shown and shown[key]:
+            value = shown[key]
+        elif key == "size" and value is not None:
+            value = _size(value)
+        label = str(f["label"]).replace("（待核）", "")
+        fields.append({"key": key, "label": label, "value": value, "review": is_review})
     texts = _record_pages_text(rec) or []
     n_pages = int(rec.get("pages") or 0) or max(1, len(texts))
     images = pages.has_page_images(settings(), rec)
@@ -227,6 +237,10 @@ def record_page(record_id: int):
                            page_rows=page_rows, n_pages=n_pages, whole_text=whole_text,
                            more_pages=max(0, n_pages - MAX_PAGES_SHOWN),
                            back=request.args.get("back", "") if request.args.get("back", "").startswith("/?") else "")
+
+
+def _fallback_fields(rec: dict) -> list[dict]:
+    return [{"key": k, "label": label, "value": rec.get(k)} for k, label in RECORD_FIELDS]
 
 
 @web.get("/record/<int:record_id>/page/<int:page>.png")
