@@ -1,0 +1,135 @@
+"""PDF output: all .docx of a run through ONE headless LibreOffice process; big ledgers drawn with reportlab.
+
+LibreOffice needs ~12 s for a 1,000-row Word table and minutes for 5,000 rows, so a ledger above
+BIG_LEDGER_ROWS is drawn directly (header repeated on every page, page numbers); its .docx stays for editing.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from datetime import date
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from archive.errors import MinzhengError
+from archive.tools import SOFFICE
+
+from .ledger import LedgerSpec, ledger_rows
+from .model import Office
+from .render import atomic_path, money
+
+log = logging.getLogger(__name__)
+
+BIG_LEDGER_ROWS = 300
+CJK_FONT = "STSong-Light"     # Adobe CID font built into reportlab; viewers substitute an installed 宋体/Noto CJK
+
+
+# Word's Chinese font names → the Noto CJK SC fonts (fonts-noto-cjk). Without this, fontconfig has no
+# match for 宋体/黑体 and LibreOffice falls back to Noto Sans CJK **JP** (Japanese glyph forms).
+CJK_ALIASES = {
+    "Noto Serif CJK SC": ("宋体", "SimSun", "新宋体", "NSimSun", "仿宋", "FangSong", "仿宋_GB2312", "FangSong_GB2312",
+                          "楷体", "KaiTi", "楷体_GB2312", "方正小标宋简体", "华文中宋", "STZhongsong"),
+    "Noto Sans CJK SC": ("黑体", "SimHei", "微软雅黑", "Microsoft YaHei", "等线", "DengXian"),
+}
+FONTS_CONF = (
+    '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
+    '  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n'
+    + "".join(f'  <alias binding="same"><family>{name}</family><prefer><family>{noto}</family></prefer></alias>\n'
+              for noto, names in CJK_ALIASES.items() for name in names)
+    + "</fontconfig>\n"
+)
+
+
+def convert_with_soffice(docs: list[Path], *, timeout: float = 900) -> list[Path]:
+    """Convert every .docx in `docs` to PDF next to it, in one LibreOffice run with its own profile."""
+    if not docs:
+        return []
+    SOFFICE.require()
+    work = Path(tempfile.mkdtemp(prefix="minzheng-soffice-"))
+    try:
+        outdir = work / "out"
+        outdir.mkdir()
+        args = ["--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
+                f"-env:UserInstallation={(work / 'profile').as_uri()}",
+                "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(outdir), *[str(d) for d in docs]]
+        fonts_conf = work / "fonts.conf"
+        fonts_conf.write_text(FONTS_CONF, encoding="utf-8")
+        env = dict(os.environ, HOME=str(work), FONTCONFIG_FILE=str(fonts_conf))
+        SOFFICE.run(args, timeout=timeout, env=env)
+        written = []
+        missing = []
+        for d in docs:
+            made = outdir / f"{d.stem}.pdf"
+            if not made.is_file() or made.stat().st_size == 0:
+                missing.append(d.name)
+                continue
+            target = d.with_suffix(".pdf")
+            with atomic_path(target) as tmp:
+                shutil.copyfile(made, tmp)
+            written.append(target)
+        if missing:
+            raise MinzhengError(f"LibreOffice 没有转换出这些文件的 PDF：{'、'.join(missing)}。"
+                                f"请用 -vv 查看 LibreOffice 的输出，或在 Word 中打开检查")
+        return written
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _register_font() -> str:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    if CJK_FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
+    return CJK_FONT
+
+
+def ledger_pdf(office: Office, spec: LedgerSpec, year: int, today: date, target: Path) -> Path:
+    """Draw a ledger as PDF with reportlab: A4 landscape, header row on every page, “第 N 页”."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.units import mm
+    from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+    from reportlab.lib.styles import ParagraphStyle
+
+    font = _register_font()
+    title_style = ParagraphStyle("t", fontName=font, fontSize=18, leading=24, alignment=1)
+    sub_style = ParagraphStyle("s", fontName=font, fontSize=11, leading=16, alignment=1)
+    header = ["序号", "姓名", "性别", "公民身份号码", "村（居）", "家庭人口", spec.amount_label, "开始日期",
+              "救助原因", "联系电话"]
+    widths = [12, 18, 10, 42, 30, 16, 28, 22, 55, 27]
+    data = [header]
+    for r in ledger_rows(spec):
+        data.append([str(r["no"]), r["name"], r["gender"], r["id_number"], r["village"], str(r["household_size"]),
+                     r["amount"], r["start_date"], r["reason"], r["phone"]])
+
+    data.append(["合计", f"{spec.households}户", "", "", "", str(spec.persons), money(spec.amount), "", "", ""])
+    table = LongTable(data, colWidths=[w * mm for w in widths], repeatRows=1)
+    table.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), font, 9),
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8e8e8")),
+        ("ALIGN", (0, 0), (-1, 0), "CENTER"),
+        ("ALIGN", (0, 1), (0, -1), "CENTER"), ("ALIGN", (5, 1), (5, -1), "CENTER"), ("ALIGN", (6, 1), (6, -1), "RIGHT"),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("FONT", (0, -1), (-1, -1), font, 9),
+    ]))
+    page_title = f"{office.full_name}　{spec.title}（{year}年度）"
+
+    def on_page(canvas, doc):
+        canvas.saveState()
+        canvas.setFont(font, 8)
+        w, h = landscape(A4)
+        canvas.drawCentredString(w / 2, h - 12 * mm, page_title)
+        canvas.drawCentredString(w / 2, 10 * mm, f"第 {doc.page} 页")
+        canvas.restoreState()
+
+    with atomic_path(target) as tmp:
+        doc = SimpleDocTemplate(str(tmp), pagesize=landscape(A4), leftMargin=15 * mm, rightMargin=15 * mm,
+                                topMargin=18 * mm, bottomMargin=16 * mm, title=page_title, author=office.full_name)
+        doc.build([Paragraph(escape(f"{office.full_name}{spec.title}"), title_style),
+                   Paragraph(f"（{year}年度）　填报日期：{today.isoformat()}　单位：元、人", sub_style),
+                   Spacer(1, 4 * mm), table], onFirstPage=on_page, onLaterPages=on_page)
+    return target
