@@ -129,13 +129,21 @@ def _norm_header(h) -> str:
 
 
 def decode_text(raw: bytes) -> tuple[str, str]:
-    """UTF-8 (with or without BOM), then GB18030. Returns (text, encoding)."""
+    """UTF-8 (with or without BOM), UTF-16 with BOM (Excel's “Unicode 文本”), then GB18030."""
     if raw.startswith(b"\xef\xbb\xbf"):
         return raw[3:].decode("utf-8"), "utf-8-sig"
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16"), "utf-16"
     try:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         return raw.decode("gb18030"), "gb18030"
+
+
+def _delimiter(text: str) -> str:
+    """Comma, or tab when the header line has tabs and no commas (Excel's “文本文件(制表符分隔)”)."""
+    first = text.lstrip("\r\n").split("\n", 1)[0]
+    return "\t" if "\t" in first and "," not in first else ","
 
 
 def read_csv(path: Path, problems: list[str]) -> Table | None:
@@ -150,7 +158,7 @@ def read_csv(path: Path, problems: list[str]) -> Table | None:
         problems.append(f"{label}：无法识别文件编码，请另存为 UTF-8 或 GB18030（GBK）编码的 CSV")
         return None
     table = Table(label, encoding=enc)
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     for lineno, cells in enumerate(reader, start=1):
         if not table.headers:
             if not any(c.strip() for c in cells):

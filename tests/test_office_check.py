@@ -198,3 +198,13 @@ def test_finding_to_dict_has_stable_keys():
     d = check_office(office())[0].to_dict()
     assert set(d) == {"rule", "item", "passed", "expected", "actual", "basis", "message", "bonus"}
     assert "2万人以下" in d["basis"] and "2名" in d["basis"]
+
+
+@pytest.mark.parametrize("name", ["list", "check", "import"])
+def test_office_commands_have_chinese_help_and_are_documented(invoke, name):
+    from pathlib import Path
+
+    out = invoke(None, "office", name, "--help").stdout
+    assert "显示本帮助并退出" in out
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert f"office {name}" in readme

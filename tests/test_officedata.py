@@ -231,8 +231,17 @@ def test_utf8_without_bom_and_other_date_forms(invoke, sample_root, data):
     assert str(recipients[0].start_date) == "2024-03-01" and str(recipients[1].start_date) == "2024-03-02"
 
 
+def test_excel_unicode_text_is_accepted(invoke, sample_root, data):
+    """Excel's “Unicode 文本” export: UTF-16 with BOM, tab-separated."""
+    rows = read_rows(data / "staff.csv")
+    text = "\r\n".join("\t".join(r) for r in rows) + "\r\n"
+    (data / "staff.csv").write_bytes(text.encode("utf-16"))
+    invoke(sample_root, "office", "import", data)
+    assert load_office(load_settings(sample_root), "QSZ").director.name == rows[1][1]
+
+
 def test_undecodable_csv(invoke, sample_root, data):
-    (data / "signs.csv").write_bytes(b"\xff\xfe\x00\x00\x81\x30\xff\xff")
+    (data / "signs.csv").write_bytes(b"\x81\x30\xff\xff\x80\x80")
     err = import_fails(invoke, sample_root, data)
     assert "signs.csv：无法识别文件编码" in err
 
