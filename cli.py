@@ -193,8 +193,156 @@ def office_import(ctx, source):
 
 
 # ---------------------------------------------------------------- generate (issue 3)
+@cli.command()
+@click.argument("kind", metavar="KIND", type=click.Choice(["ledger", "roster", "rules", "notice", "inspection", "all"]))
+@click.option("--office", "office_code", required=True, help="机构代码，如 QSZ；all 表示全部民政办")
+@year_option
+@click.option("--pdf", is_flag=True, help="同时生成 PDF（需要 LibreOffice；一次运行只启动一个 LibreOffice 进程）")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="输出目录，默认 ROOT/out/机构代码/当天日期/")
+@json_option
+@click.pass_context
+def generate(ctx, kind, office_code, year, pdf, out_dir, as_json):
+    """生成民政办标准文书（Word .docx，台账另有 Excel .xlsx，可选 PDF）。
+
+    \b
+    KIND：
+      ledger      各类救助对象台账（城市/农村低保、特困、医疗、临时、救灾、抚恤定补），.docx 和 .xlsx
+      roster      工作人员和村（居）民政协理员花名册
+      rules       上墙制度：规章制度、办事流程、岗位职责、办事指南、服务承诺、四公开
+      notice      救助对象公示（只含姓名、村居、家庭人口、金额，身份证号隐去中间部分）
+      inspection  年终规范化建设检查验收表（按本办数据预填，留空待检查人评分）
+      all         以上全部
+    根目录 templates/ 或 templates/机构代码/ 下的同名模板优先于内置模板。
+    """
+    import generators
+
+    report = generators.generate_documents(
+        settings_of(ctx), office_code, [kind], year=year, out_dir=out_dir, pdf=pdf,
+        progress=lambda msg: click.echo(msg, err=True))
+    if as_json:
+        emit(report.to_dict(), as_json=True)
+        return
+    for p in report.files:
+        click.echo(str(p))
+    click.echo(f"共生成 {len(report.files)} 个文件", err=True)
+
 
 # ---------------------------------------------------------------- ingest / search / show / verify / reindex (issue 4)
+retention_option = click.option("--retention", type=click.Choice(["Y", "D30", "D10"], case_sensitive=False),
+                                help="保管期限：Y 永久，D30 定期30年，D10 定期10年")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@office_option
+@category_option
+@year_option
+@retention_option
+@click.option("--manifest", type=click.Path(dir_okay=False, path_type=Path),
+              help="导入清单 CSV/XLSX：每行一个文件及其题名、文号、责任者、日期、机构、类别、年度、保管期限……")
+@click.option("--jobs", type=click.IntRange(min=1), help="提取文字/OCR 的并行进程数（默认：全部 CPU 核）")
+@click.option("--ocr/--no-ocr", default=True, show_default=True, help="对扫描页做文字识别")
+@json_option
+@click.pass_context
+def ingest(ctx, paths, office, category, year, retention, manifest, jobs, ocr, as_json):
+    """导入历史文件（文件或文件夹，递归）：存原件、提取文字（扫描件 OCR）、编目、建全文索引。
+
+    \b
+    有文件被拒收时退出码为 1（其余文件照常导入）。
+    例：minzheng ingest 扫描件/ --office QSZ --category DB --year 2016 --retention D30
+    """
+    if not paths and not manifest:
+        raise click.UsageError("请给出要导入的文件或文件夹，或用 --manifest 指定导入清单")
+    settings = settings_of(ctx)
+    report = archive.ingest(settings, list(paths), office=office, category=category, year=year,
+                            retention=retention, manifest=manifest, jobs=jobs, ocr=ocr,
+                            progress=not as_json and sys.stderr.isatty())
+    emit(report.to_dict() if as_json else report.summary(), as_json=as_json)
+    ctx.exit(report.exit_code)
+
+
+SEARCH_COLUMNS = [("code", "档号/记录号"), ("title", "题名"), ("office", "机构"), ("year", "年度"), ("page", "页"),
+                  ("snippet", "命中段落")]
+
+
+@cli.command()
+@click.argument("query")
+@office_option
+@category_option
+@year_option
+@retention_option
+@click.option("--household", help="户主身份证号或户号")
+@click.option("--doc-type", "document_type", help="文件类型，如 申请书、审批表")
+@click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True, help="最多显示几条")
+@click.option("--offset", type=click.IntRange(min=0), default=0, help="跳过前几条（翻页）")
+@json_option
+@click.pass_context
+def search(ctx, query, office, category, year, retention, household, document_type, limit, offset, as_json):
+    """中文全文检索（简繁通搜，扫描件也能搜）。用 "…" 括起查询只要完全相同的词句。"""
+    result = archive.search(settings_of(ctx), query, office=office, category=category, year=year,
+                            retention=retention, household=household, document_type=document_type,
+                            limit=limit, offset=offset)
+    if as_json:
+        emit(result.to_dict(), as_json=True)
+        return
+    if not result.hits:
+        click.echo(f"没有找到“{query}”。")
+        return
+    rows = [{**h, "code": h["archival_code"] or f"#{h['record_id']}", "title": (h["title"] or "")[:30],
+             "snippet": " ".join((h["snippet"] or "").split())} for h in result.hits]
+    emit(rows, as_json=False, columns=SEARCH_COLUMNS)
+    click.echo(f"共 {result.total} 条，显示第 {offset + 1}–{offset + len(result.hits)} 条。")
+
+
+@cli.command()
+@click.argument("key", metavar="记录号|档号")
+@click.option("--text", "with_text", is_flag=True, help="同时显示提取的全文（按页）")
+@json_option
+@click.pass_context
+def show(ctx, key, with_text, as_json):
+    """查看一条记录的著录信息；标“（待核）”的字段是从正文推断的，请核对。"""
+    settings = settings_of(ctx)
+    rec = archive.show_record(settings, key)
+    pages = archive.record_text(settings, key) if with_text else None
+    if as_json:
+        out = {k: v for k, v in rec.items() if k != "fields"}
+        if pages is not None:
+            out["text"] = pages
+        emit(out, as_json=True)
+        return
+    for f in rec["fields"]:
+        if f["value"] not in (None, ""):
+            click.echo(f"{f['label']}：{f['value']}")
+    if pages is not None:
+        for i, p in enumerate(pages, 1):
+            click.echo(f"\n—— 第 {i} 页 ——")
+            click.echo(p)
+
+
+@cli.command()
+@json_option
+@click.pass_context
+def verify(ctx, as_json):
+    """检查每个原件的 SHA-256，以及目录、原件、文本、索引是否一致。发现问题时退出码为 5。"""
+    report = archive.verify(settings_of(ctx))
+    emit(report.to_dict() if as_json else report.summary(), as_json=as_json)
+    if not report.ok:
+        ctx.exit(ExitCode.damaged)
+
+
+@cli.command()
+@click.option("--backend", type=click.Choice(["tantivy", "whoosh"]), help="换用另一种索引后端（写入 minzheng.toml）")
+@click.option("--extract", is_flag=True, help="同时从原件重新提取文字（含 OCR）")
+@click.option("--jobs", type=click.IntRange(min=1), help="重新提取时的并行进程数（默认：全部 CPU 核）")
+@click.option("--ocr/--no-ocr", default=True, help="重新提取时对扫描页做文字识别")
+@json_option
+@click.pass_context
+def reindex(ctx, backend, extract, jobs, ocr, as_json):
+    """从目录和已提取的文本重建全文索引（--extract 先重新提取文字）。"""
+    report = archive.reindex(settings_of(ctx), backend=backend, extract=extract, jobs=jobs, ocr=ocr)
+    emit(report.to_dict() if as_json else report.summary(), as_json=as_json)
+
 
 # ---------------------------------------------------------------- bind (issue 5)
 

@@ -6,10 +6,17 @@ from .errors import (ConfigError, DataError, ExitCode, MinzhengError, MissingToo
 from .rootdir import init_root
 from .tables import format_table
 from .web import create_app, serve  # issue 7: light wrappers, Flask is imported on first use
+from .ingest import IngestReport, ingest  # issue 4
+from .records import record_text, show_record  # issue 4
+from .reindex import ReindexReport, refresh_index, reindex  # issue 4
+from .search import SearchResult, search  # issue 4
+from .verify import VerifyReport, verify  # issue 4
 
 __all__ = [
     "Settings", "load_settings", "default_root", "init_root", "run_demo", "format_table",
     "MinzhengError", "ConfigError", "RootError", "DataError", "MissingToolError", "NotFoundError",
     "RejectedFile", "ExitCode",
     "create_app", "serve",
+    "ingest", "IngestReport", "search", "SearchResult", "show_record", "record_text", "verify", "VerifyReport",
+    "reindex", "ReindexReport", "refresh_index",
 ]
