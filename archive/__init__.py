@@ -5,6 +5,10 @@ from .errors import (ConfigError, DataError, ExitCode, MinzhengError, MissingToo
                      RejectedFile, RootError)
 from .rootdir import init_root
 from .tables import format_table
+from .classify import classify_record  # issue 6
+from .completeness import CompletenessReport, completeness_report  # issue 6
+from .rules import RuleSet, load_rules  # issue 6
+from .standardization import StandardizationReport, standardization_report  # issue 6
 from .web import create_app, serve  # issue 7: light wrappers, Flask is imported on first use
 from .ingest import IngestReport, ingest  # issue 4
 from .records import record_text, show_record  # issue 4
@@ -16,6 +20,8 @@ __all__ = [
     "Settings", "load_settings", "default_root", "init_root", "run_demo", "format_table",
     "MinzhengError", "ConfigError", "RootError", "DataError", "MissingToolError", "NotFoundError",
     "RejectedFile", "ExitCode",
+    "classify_record", "completeness_report", "CompletenessReport", "load_rules", "RuleSet",
+    "standardization_report", "StandardizationReport",
     "create_app", "serve",
     "ingest", "IngestReport", "search", "SearchResult", "show_record", "record_text", "verify", "VerifyReport",
     "reindex", "ReindexReport", "refresh_index",
