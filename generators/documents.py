@@ -14,11 +14,12 @@ from typing import Callable
 
 from archive import catalog
 from archive.errors import MinzhengError
+from archive.tools import SOFFICE
 
 from .inspection import inspection_context
 from .ledger import ledger_context, ledger_specs
 from .notice import notice_context
-from .officedata import load_office
+from .officedata import load_county, load_office
 from .pdf import BIG_LEDGER_ROWS, convert_with_soffice, ledger_pdf
 from .render import find_template, render_docx
 from .roster import roster_context
@@ -39,7 +40,7 @@ class GenerateError(MinzhengError):
 
 @dataclass
 class GenerateReport:
-    office: str
+    offices: list[str] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
 
     def to_dict(self) -> dict:
@@ -63,63 +64,93 @@ def expand_kinds(kinds: list[str] | tuple[str, ...]) -> list[str]:
 def generate_documents(settings, office_code: str, kinds: list[str], *, year: int | None = None,
                        out_dir: Path | None = None, pdf: bool = False, today: date | None = None,
                        progress: Callable[[str], None] | None = None) -> GenerateReport:
-    """Render the chosen kinds for one office; log a `generate` event in the catalog."""
+    """Render the chosen kinds for one office (or every office with office_code "all").
+
+    Default output: ROOT/out/OFFICE/YYYY-MM-DD/. With `pdf`, every .docx of the run goes through one
+    LibreOffice process; ledgers longer than BIG_LEDGER_ROWS are drawn with reportlab instead.
+    Logs one `generate` event per office in the catalog.
+    """
     kinds = expand_kinds(kinds)
-    office = load_office(settings, office_code)
+    if pdf:
+        SOFFICE.require()              # fail before writing anything when LibreOffice is missing
+    if (office_code or "").strip().lower() == "all":
+        offices = load_county(settings).offices
+    else:
+        offices = [load_office(settings, office_code)]
     today = today or date.today()
     year = year or today.year
-    out_dir = Path(out_dir) if out_dir else settings.out_dir / office.code / today.isoformat()
-    if out_dir.exists() and not out_dir.is_dir():
-        raise GenerateError(f"输出位置 {out_dir} 已存在且不是目录。请换一个 --out")
-    out_dir.mkdir(parents=True, exist_ok=True)
     say = progress or (lambda msg: None)
-    report = GenerateReport(office.code)
-    docx: list[Path] = []            # converted by LibreOffice when pdf
-    big_ledgers = []                 # (spec, docx path): drawn by reportlab when pdf
-
-    def render(kind: str, ctx: dict, stem: str) -> Path:
-        target = out_dir / f"{office.code}-{stem}.docx"
-        render_docx(find_template(settings, TEMPLATE_OF[kind], office.code), ctx, target)
-        report.files.append(target)
-        return target
-
-    specs = ledger_specs(office, year)
-    if "ledger" in kinds:
-        say(f"{office.name}：台账 {len(specs)} 本")
-        for spec in specs:
-            path = render("ledger", ledger_context(settings, office, spec, year, today), f"ledger-{spec.key}")
-            xlsx = out_dir / f"{office.code}-ledger-{spec.key}.xlsx"
-            report.files.append(write_ledger_xlsx(office, spec, year, today, xlsx))
-            if len(spec.recipients) > BIG_LEDGER_ROWS:
-                big_ledgers.append((spec, path))
-            else:
-                docx.append(path)
-    if "roster" in kinds:
-        say(f"{office.name}：花名册")
-        docx.append(render("roster", _roster(settings, office, year, today), "roster"))
-    if "rules" in kinds:
-        say(f"{office.name}：上墙制度")
-        docx.append(render("rules", wall_context(settings, office, year, today), "rules"))
-    if "notice" in kinds:
-        shown = [s for s in specs if s.recipients]
-        say(f"{office.name}：公示 {len(shown)} 份")
-        for spec in shown:
-            docx.append(render("notice", notice_context(settings, office, spec, year, today), f"notice-{spec.key}"))
-    if "inspection" in kinds:
-        say(f"{office.name}：检查验收表")
-        docx.append(render("inspection", inspection_context(settings, office, year, today), "inspection"))
+    report = GenerateReport()
+    runs = []
+    for office in offices:
+        target = Path(out_dir) if out_dir else settings.out_dir / office.code / today.isoformat()
+        if target.exists() and not target.is_dir():
+            raise GenerateError(f"输出位置 {target} 已存在且不是目录。请换一个 --out")
+        target.mkdir(parents=True, exist_ok=True)
+        run = _OfficeRun(settings, office, kinds, year, today, target, say)
+        run.render_all()
+        runs.append(run)
+        report.offices.append(office.code)
     if pdf:
-        say(f"{office.name}：转换 PDF（LibreOffice，{len(docx)} 个文件）")
-        report.files += convert_with_soffice(docx)
-        for spec, path in big_ledgers:
-            say(f"{office.name}：{spec.title} {len(spec.recipients)} 行，直接绘制 PDF")
-            report.files.append(ledger_pdf(office, spec, year, today, path.with_suffix(".pdf")))
-    _log(settings, office.code, kinds, year, report.files)
+        docx = [p for run in runs for p in run.docx]
+        say(f"转换 PDF（一个 LibreOffice 进程，{len(docx)} 个文件）")
+        pdfs = {p.with_suffix(".pdf") for p in convert_with_soffice(docx)}
+        for run in runs:
+            run.files += [p.with_suffix(".pdf") for p in run.docx if p.with_suffix(".pdf") in pdfs]
+            for spec, path in run.big_ledgers:
+                say(f"{run.office.name}：{spec.title} {len(spec.recipients)} 行，直接绘制 PDF")
+                run.files.append(ledger_pdf(run.office, spec, year, today, path.with_suffix(".pdf")))
+    for run in runs:
+        report.files += run.files
+        _log(settings, run.office.code, kinds, year, run.files)
     return report
 
 
-def _roster(settings, office, year, today):
-    return roster_context(settings, office, year, today)
+class _OfficeRun:
+    """One office's documents in one output directory."""
+
+    def __init__(self, settings, office, kinds, year, today, out_dir, say):
+        self.settings, self.office, self.kinds = settings, office, kinds
+        self.year, self.today, self.out_dir, self.say = year, today, out_dir, say
+        self.files: list[Path] = []
+        self.docx: list[Path] = []          # converted by LibreOffice when pdf
+        self.big_ledgers = []               # (spec, docx path): drawn by reportlab when pdf
+
+    def render(self, kind: str, ctx: dict, stem: str) -> Path:
+        target = self.out_dir / f"{self.office.code}-{stem}.docx"
+        render_docx(find_template(self.settings, TEMPLATE_OF[kind], self.office.code), ctx, target)
+        self.files.append(target)
+        return target
+
+    def render_all(self) -> None:
+        settings, office, year, today, say = self.settings, self.office, self.year, self.today, self.say
+        specs = ledger_specs(office, year)
+        if "ledger" in self.kinds:
+            say(f"{office.name}：台账 {len(specs)} 本（.docx 和 .xlsx）")
+            for spec in specs:
+                path = self.render("ledger", ledger_context(settings, office, spec, year, today), f"ledger-{spec.key}")
+                xlsx = self.out_dir / f"{office.code}-ledger-{spec.key}.xlsx"
+                self.files.append(write_ledger_xlsx(office, spec, year, today, xlsx))
+                if len(spec.recipients) > BIG_LEDGER_ROWS:
+                    self.big_ledgers.append((spec, path))
+                else:
+                    self.docx.append(path)
+        if "roster" in self.kinds:
+            say(f"{office.name}：花名册")
+            self.docx.append(self.render("roster", roster_context(settings, office, year, today), "roster"))
+        if "rules" in self.kinds:
+            say(f"{office.name}：上墙制度")
+            self.docx.append(self.render("rules", wall_context(settings, office, year, today), "rules"))
+        if "notice" in self.kinds:
+            shown = [s for s in specs if s.recipients]
+            say(f"{office.name}：公示 {len(shown)} 份")
+            for spec in shown:
+                self.docx.append(self.render("notice", notice_context(settings, office, spec, year, today),
+                                             f"notice-{spec.key}"))
+        if "inspection" in self.kinds:
+            say(f"{office.name}：检查验收表")
+            self.docx.append(self.render("inspection", inspection_context(settings, office, year, today),
+                                         "inspection"))
 
 
 def _log(settings, office: str, kinds: list[str], year: int, files: list[Path]) -> None:
