@@ -225,6 +225,8 @@ def record_page(record_id: int):
         elif key == "size" and value is not None:
             value = _size(value)
         label = str(f["label"]).replace("（待核）", "")
+        if key == "size":
+            label = "大小"
         fields.append({"key": key, "label": label, "value": value, "review": is_review})
     texts = _record_pages_text(rec) or []
     n_pages = int(rec.get("pages") or 0) or max(1, len(texts))

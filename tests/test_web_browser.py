@@ -1,0 +1,130 @@
+"""End to end in real headless Chromium: the search page served by waitress on a loopback port.
+
+Screenshots of every page go to $MZ_SCREENSHOT_DIR when set (to look at them), else to the test's tmp dir.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+import archive
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+DRIVER = shutil.which("chromedriver")
+
+if not (CHROMIUM and DRIVER):
+    pytest.skip("chromium and chromedriver are not installed", allow_module_level=True)
+webdriver = pytest.importorskip("selenium.webdriver")
+
+from test_web import PDF_NAME, build_root, needs_ingest  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    root = build_root(tmp_path_factory.mktemp("browser"))
+    settings = archive.load_settings(root)
+    box: dict = {}
+    started = threading.Event()
+
+    def ready(srv):
+        box["server"] = srv
+        started.set()
+
+    t = threading.Thread(target=archive.serve, args=(settings,),
+                         kwargs={"host": "127.0.0.1", "port": 0, "ready": ready}, daemon=True)
+    t.start()
+    assert started.wait(30), "server did not start"
+    srv = box["server"]
+    yield settings, f"http://127.0.0.1:{srv.effective_port}"
+    srv.close()
+    t.join(10)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    opts = Options()
+    opts.binary_location = CHROMIUM
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage", "--window-size=1280,1000",
+                 f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
+        opts.add_argument(flag)
+    drv = webdriver.Chrome(service=Service(DRIVER), options=opts)
+    drv.set_page_load_timeout(60)
+    yield drv
+    drv.quit()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    d = Path(os.environ.get("MZ_SCREENSHOT_DIR") or tmp_path_factory.mktemp("shots"))
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def full_shot(drv, path: Path) -> None:
+    height = drv.execute_script("return document.documentElement.scrollHeight")
+    drv.set_window_size(1280, min(max(height + 120, 700), 4000))
+    drv.save_screenshot(str(path))
+    drv.set_window_size(1280, 1000)
+
+
+@needs_ingest
+def test_type_a_chinese_query_and_see_the_hit(server, browser, shots):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    settings, base = server
+    browser.get(base + "/")
+    assert "全文检索" in browser.title
+    full_shot(browser, shots / "1-search-empty.png")
+    box = browser.find_element(By.ID, "q")
+    box.send_keys("李家村城乡低保")
+    browser.find_element(By.ID, "go").click()
+    WebDriverWait(browser, 30).until(EC.presence_of_element_located((By.ID, "summary")))
+    assert "q=" in browser.current_url
+    hits = browser.find_elements(By.CSS_SELECTOR, "li.hit")
+    assert len(hits) == 1
+    assert "李家村" in hits[0].find_element(By.CSS_SELECTOR, "mark").text or \
+        any("李家村" in m.text for m in hits[0].find_elements(By.CSS_SELECTOR, "mark"))
+    full_shot(browser, shots / "2-search-hit.png")
+
+    hits[0].find_element(By.CSS_SELECTOR, "h3 a").click()
+    WebDriverWait(browser, 30).until(EC.presence_of_element_located((By.ID, "download")))
+    assert PDF_NAME in browser.find_element(By.ID, "download").text
+    img = browser.find_element(By.CSS_SELECTOR, "#p1 img")
+    browser.execute_script("arguments[0].scrollIntoView()", img)
+    WebDriverWait(browser, 30).until(lambda d: d.execute_script(
+        "return arguments[0].complete && arguments[0].naturalWidth > 0", img))
+    browser.execute_script("window.scrollTo(0, 0)")
+    full_shot(browser, shots / "3-record.png")
+
+
+@needs_ingest
+def test_other_pages_render(server, browser, shots):
+    from selenium.webdriver.common.by import By
+
+    _, base = server
+    browser.get(base + "/?q=" + "火星殖民计划")
+    assert browser.find_element(By.ID, "empty").is_displayed()
+    full_shot(browser, shots / "4-search-none.png")
+    browser.get(base + "/volumes")
+    assert "案卷" in browser.find_element(By.TAG_NAME, "h1").text
+    full_shot(browser, shots / "5-volumes.png")
+    browser.get(base + "/overview")
+    assert "完整性" in browser.find_element(By.TAG_NAME, "h1").text
+    full_shot(browser, shots / "6-overview.png")
+    browser.get(base + "/?year=abc")
+    assert "年度" in browser.page_source
+    full_shot(browser, shots / "7-bad-param.png")
