@@ -23,7 +23,7 @@ if not (CHROMIUM and DRIVER):
     pytest.skip("chromium and chromedriver are not installed", allow_module_level=True)
 webdriver = pytest.importorskip("selenium.webdriver")
 
-from test_web import PDF_NAME, build_root, needs_ingest  # noqa: E402
+from test_web import PDF_NAME, build_root  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +79,6 @@ def full_shot(drv, path: Path) -> None:
     drv.set_window_size(1280, 1000)
 
 
-@needs_ingest
 def test_type_a_chinese_query_and_see_the_hit(server, browser, shots):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as EC
@@ -111,7 +110,6 @@ def test_type_a_chinese_query_and_see_the_hit(server, browser, shots):
     full_shot(browser, shots / "3-record.png")
 
 
-@needs_ingest
 def test_other_pages_render(server, browser, shots):
     from selenium.webdriver.common.by import By
 

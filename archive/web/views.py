@@ -26,15 +26,6 @@ web = Blueprint("web", __name__)
 
 MAX_PAGES_SHOWN = 60
 
-# record fields on the record page: (key, Chinese label)
-RECORD_FIELDS = [
-    ("archival_code", "档号"), ("title", "题名"), ("doc_number", "文号"), ("author", "责任者"),
-    ("doc_date", "日期"), ("office", "机构"), ("category", "类别"), ("year", "年度"),
-    ("retention", "保管期限"), ("item_no", "件号"), ("household", "户/救助对象"),
-    ("document_type", "文件类型"), ("security", "密级"), ("open_status", "开放标识"),
-    ("pages", "页数"), ("text_source", "文本来源"), ("original_name", "原文件名"), ("mime", "文件类型（MIME）"),
-    ("size", "大小"), ("encoding", "文本编码"), ("ingested_at", "导入时间"), ("sha256", "SHA-256"),
-]
 TEXT_SOURCES = {"text": "文本层", "ocr": "文字识别（OCR）", "none": "无文字"}
 
 
@@ -92,19 +83,15 @@ def search_page():
     return render_template(
         "search.html", p=params, choices=choices(), result=result, rows=rows, total=total, error=error,
         elapsed=elapsed, pages_total=pages_total, record_count=catalog_read.record_count(conn()),
-        search_ready=hasattr(archive, "search"),
         page_links=_page_links(params.page, pages_total),
     )
 
 
 def _run_search(params):
     """(result, error message, seconds). A failure or timeout is a message on the page, never a 500."""
-    search = getattr(archive, "search", None)
-    if search is None:
-        return None, "全文检索功能尚未安装（需要 minzheng ingest/search）。", None
     s = settings()
     t0 = time.perf_counter()
-    fut = ctx().pool.submit(search, s, params.q, limit=params.limit, offset=params.offset, **params.filters)
+    fut = ctx().pool.submit(archive.search, s, params.q, limit=params.limit, offset=params.offset, **params.filters)
     try:
         result = fut.result(timeout=ctx().search_timeout)
     except FutureTimeout:
@@ -174,33 +161,9 @@ def record_by_query():
 def _record_or_404(record_id: int) -> dict:
     if not catalog_read.record_exists(conn(), record_id):
         raise NotFoundError(f"没有记录号为 {record_id} 的档案记录")
-    show = getattr(archive, "show_record", None)
-    if show is not None:
-        rec = show(settings(), record_id)
-        rec = rec.to_dict() if hasattr(rec, "to_dict") else dict(rec)
-    else:
-        from .. import catalog
-
-        rec = catalog.record(conn(), record_id)
+    rec = archive.show_record(settings(), record_id)
     rec.setdefault("id", record_id)
     return rec
-
-
-def _record_pages_text(rec: dict) -> list[str] | None:
-    get_text = getattr(archive, "record_text", None)
-    text = None
-    if get_text is not None:
-        try:
-            text = get_text(settings(), rec["id"])
-        except MinzhengError:
-            text = None
-    if text is None:
-        from ..textstore import read_pages
-
-        return read_pages(settings(), rec["sha256"])
-    if isinstance(text, list):
-        return text
-    return str(text).split("\f")
 
 
 @web.get("/record/<int:record_id>")
@@ -215,7 +178,7 @@ def record_page(record_id: int):
         "text_source": TEXT_SOURCES.get(rec.get("text_source") or "", rec.get("text_source")),
     }
     fields = []
-    for f in rec.get("fields") or _fallback_fields(rec):
+    for f in rec["fields"]:
         key, value = f["key"], f["value"]
         is_review = bool(f.get("needs_review")) or key in review
         if key == "id" or (value in (None, "") and not is_review):
@@ -228,7 +191,7 @@ def record_page(record_id: int):
         if key == "size":
             label = "大小"
         fields.append({"key": key, "label": label, "value": value, "review": is_review})
-    texts = _record_pages_text(rec) or []
+    texts = archive.record_text(settings(), record_id) or []
     n_pages = int(rec.get("pages") or 0) or max(1, len(texts))
     images = pages.has_page_images(settings(), rec)
     page_rows = []
@@ -239,10 +202,6 @@ def record_page(record_id: int):
                            page_rows=page_rows, n_pages=n_pages, whole_text=whole_text,
                            more_pages=max(0, n_pages - MAX_PAGES_SHOWN),
                            back=request.args.get("back", "") if request.args.get("back", "").startswith("/?") else "")
-
-
-def _fallback_fields(rec: dict) -> list[dict]:
-    return [{"key": k, "label": label, "value": rec.get(k)} for k, label in RECORD_FIELDS]
 
 
 @web.get("/record/<int:record_id>/page/<int:page>.png")
@@ -300,15 +259,10 @@ def overview_page():
     office = code(request.args, "office", "机构", c.offices)
     category = code(request.args, "category", "类别", c.categories)
     year = integer(request.args, "year", "年度", YEAR_MIN, YEAR_MAX)
-    report_fn = getattr(archive, "completeness_report", None)
     report, error = None, None
-    if report_fn is None:
-        error = "完整性检查功能尚未安装（需要 minzheng report）。"
-    else:
-        try:
-            data = report_fn(settings(), office=office, year=year, category=category)
-            report = data.to_dict() if hasattr(data, "to_dict") else data
-        except MinzhengError as e:
-            error = f"无法生成完整性总览：{e}"
+    try:
+        report = archive.completeness_report(settings(), office=office, year=year, category=category).to_dict()
+    except MinzhengError as e:
+        error = f"无法生成完整性总览：{e}"
     return render_template("overview.html", report=report, error=error, choices=c, office=office,
                            category=category, year=year)
