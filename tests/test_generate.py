@@ -1,0 +1,372 @@
+"""minzheng generate (issue 3): open what was generated and check it against the office data."""
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from docx import Document
+from openpyxl import load_workbook
+
+import archive
+import cli as cli_module
+import generators
+from generators.idnumber import mask_id
+
+PROJECT = Path(__file__).resolve().parent.parent
+BUILTIN = ["ledger.docx", "roster.docx", "wall-rules.docx", "notice.docx", "inspection.docx"]
+FULL_ID = re.compile(r"(?<![0-9*])[1-9]\d{16}[\dXx](?![0-9])")
+TODAY = date(2025, 3, 10)
+
+
+def run(root, *args, ok=True):
+    result = CliRunner().invoke(cli_module.cli, ["--root", str(root), *map(str, args)], obj={},
+                                catch_exceptions=not ok)
+    if ok:
+        assert result.exit_code == 0, f"{result.stdout}\n{result.stderr}"
+    return result
+
+
+@pytest.fixture(scope="module")
+def county(tmp_path_factory):
+    """The sample county, initialised once for this module; QSZ's whole set generated once."""
+    root = tmp_path_factory.mktemp("gen") / "root"
+    run(root, "init", "--sample")
+    settings = archive.load_settings(root)
+    out = root / "out-test"
+    report = generators.generate_documents(settings, "QSZ", ["all"], year=2025, out_dir=out, today=TODAY)
+    return {"root": root, "settings": settings, "out": out, "report": report,
+            "office": generators.load_office(settings, "QSZ")}
+
+
+def docx_text(path: Path) -> str:
+    """All text a reader sees: body paragraphs, table cells, headers and footers."""
+    doc = Document(str(path))
+    parts = [p.text for p in doc.paragraphs]
+    for t in doc.tables:
+        for row in t.rows:
+            parts += [c.text for c in row.cells]
+    for s in doc.sections:
+        parts += [p.text for p in s.header.paragraphs] + [p.text for p in s.footer.paragraphs]
+    return "\n".join(parts)
+
+
+def table_rows(path: Path, index: int = 0) -> list[list[str]]:
+    t = Document(str(path)).tables[index]
+    return [[c.text.strip() for c in row.cells] for row in t.rows]
+
+
+def styles_xml(path: Path) -> str:
+    with zipfile.ZipFile(path) as z:
+        return z.read("word/styles.xml").decode("utf-8")
+
+
+def all_xml(path: Path) -> str:
+    with zipfile.ZipFile(path) as z:
+        return "".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml"))
+
+
+def money(x) -> str:
+    return f"{Decimal(str(x)).quantize(Decimal('0.01')):,}"
+
+
+def in_class(office, cat, area=None):
+    rows = [r for r in office.recipients if r.category == cat and (r.start_date is None or r.start_date.year <= 2025)]
+    if area == "urban":
+        rows = [r for r in rows if r.area == "城市"]
+    elif area == "rural":
+        rows = [r for r in rows if r.area != "城市"]
+    return rows
+
+
+LEDGERS = [("DB-urban", "DB", "urban"), ("DB-rural", "DB", "rural"), ("TK", "TK", None), ("YL", "YL", None),
+           ("LS", "LS", None), ("JZ", "JZ", None), ("FX", "FX", None)]
+
+
+# ---------------------------------------------------------------- templates and fonts
+@pytest.mark.parametrize("name", BUILTIN)
+def test_builtin_template_sets_chinese_fonts_and_a4(name):
+    path = PROJECT / "templates" / name
+    styles = styles_xml(path)
+    default = re.search(r"<w:docDefaults>.*?</w:docDefaults>", styles, re.S).group(0)
+    assert 'w:eastAsia="宋体"' in default
+    assert 'w:eastAsia="zh-CN"' in default
+    assert "eastAsiaTheme" not in styles          # nothing falls back to the theme's (Japanese) font
+    for east in ("黑体", "仿宋"):
+        assert f'w:eastAsia="{east}"' in styles
+    xml = all_xml(path)
+    assert "ja-JP" not in xml and "明朝" not in xml and "Mincho" not in xml
+    size = re.search(r'<w:pgSz w:w="(\d+)" w:h="(\d+)"', xml)
+    assert sorted(map(int, size.groups())) == [11906, 16838]    # A4 (portrait or landscape)
+    assert "<w:pgMar" in xml
+
+
+def test_every_output_keeps_the_chinese_fonts(county):
+    docs = [p for p in county["report"].files if p.suffix == ".docx"]
+    assert len(docs) >= 10
+    for p in docs:
+        styles = styles_xml(p)
+        assert 'w:eastAsia="宋体"' in styles and 'w:eastAsia="zh-CN"' in styles, p.name
+
+
+def test_report_lists_every_kind_and_nothing_half_written(county):
+    names = {p.name for p in county["report"].files}
+    for key, _, _ in LEDGERS:
+        assert f"QSZ-ledger-{key}.docx" in names and f"QSZ-ledger-{key}.xlsx" in names
+    assert {"QSZ-roster.docx", "QSZ-rules.docx", "QSZ-inspection.docx", "QSZ-notice-TK.docx"} <= names
+    assert all(p.is_file() for p in county["report"].files)
+    assert sorted(p.name for p in county["out"].iterdir()) == sorted(names)   # no temp files left
+
+
+# ---------------------------------------------------------------- ledgers
+@pytest.mark.parametrize("key,cat,area", LEDGERS)
+def test_ledger_docx_has_every_recipient_and_the_totals(county, key, cat, area):
+    office = county["office"]
+    expected = in_class(office, cat, area)
+    path = county["out"] / f"QSZ-ledger-{key}.docx"
+    text = docx_text(path)
+    assert office.full_name in text
+    assert "2025年度" in text
+    rows = table_rows(path)
+    body = rows[1:-1]
+    assert len(body) == len(expected)
+    got = {(r[1], r[3], r[4], r[5], r[6]) for r in body}
+    assert got == {(r.name, r.id_number, r.village, str(r.household_size), money(r.amount)) for r in expected}
+    totals = rows[-1]
+    assert totals[0] == "合计"
+    assert totals[1] == f"{len(expected)}户"
+    assert totals[5] == str(sum(r.household_size for r in expected))
+    assert totals[6] == money(sum(Decimal(str(r.amount)) for r in expected))
+
+
+def test_ledger_header_row_repeats_on_every_page(county):
+    xml = all_xml(county["out"] / "QSZ-ledger-DB-rural.docx")
+    assert xml.count("<w:tblHeader/>") == 1
+    header = Document(str(county["out"] / "QSZ-ledger-DB-rural.docx")).sections[0].header
+    assert county["office"].full_name in "".join(p.text for p in header.paragraphs)
+
+
+@pytest.mark.parametrize("key,cat,area", LEDGERS)
+def test_xlsx_ledger_frozen_filtered_with_totals(county, key, cat, area):
+    office = county["office"]
+    expected = in_class(office, cat, area)
+    wb = load_workbook(county["out"] / f"QSZ-ledger-{key}.xlsx")
+    ws = wb.active
+    assert office.full_name in ws["A1"].value
+    assert ws.freeze_panes == "A4"
+    assert ws.auto_filter.ref == f"A3:J{3 + len(expected)}"
+    assert [c.value for c in ws[3]][:4] == ["序号", "姓名", "性别", "公民身份号码"]
+    assert ws.column_dimensions["D"].width >= 20
+    body = list(ws.iter_rows(min_row=4, max_row=3 + len(expected), values_only=True))
+    assert {(r[1], r[3]) for r in body} == {(r.name, r.id_number) for r in expected}
+    assert all(isinstance(r[3], str) for r in body)             # ID numbers stay text
+    totals = ws[4 + len(expected)]
+    assert totals[0].value == "合计"
+    amounts = [r[6] for r in body]
+    assert sum(Decimal(str(a)) for a in amounts) == sum(Decimal(str(r.amount)) for r in expected)
+    if expected:
+        assert totals[6].value == f"=SUM(G4:G{3 + len(expected)})"   # the whole column, nothing more
+        assert totals[5].value == f"=SUM(F4:F{3 + len(expected)})"
+
+
+def test_ledger_year_leaves_out_aid_that_starts_later(county):
+    office = county["office"]
+    first = min(r.start_date for r in office.recipients if r.start_date)
+    report = generators.generate_documents(county["settings"], "QSZ", ["ledger"], year=first.year,
+                                           out_dir=county["root"] / "out-early", today=TODAY)
+    n = sum(len(table_rows(p)) - 2 for p in report.files if p.suffix == ".docx")
+    assert n == sum(1 for r in office.recipients if r.start_date is None or r.start_date.year <= first.year)
+    assert n < len(office.recipients)
+
+
+# ---------------------------------------------------------------- notices and wall documents
+def test_notices_show_only_masked_ids(county):
+    office = county["office"]
+    for key, cat, area in LEDGERS:
+        expected = in_class(office, cat, area)
+        path = county["out"] / f"QSZ-notice-{key}.docx"
+        if not expected:
+            assert not path.exists()
+            continue
+        rows = table_rows(path)
+        assert rows[0] == ["序号", "姓名", "村（居）", "家庭人口", rows[0][4], "身份证号码（隐去中间部分）"]
+        body = rows[1:-1]
+        assert {(r[1], r[2], r[3], r[4], r[5]) for r in body} == {
+            (r.name, r.village, str(r.household_size), money(r.amount), mask_id(r.id_number)) for r in expected}
+        assert all(re.fullmatch(r"\d{6}\*{8}[\dX]{4}", r[5]) for r in body)
+        text = docx_text(path)
+        assert "公示期：2025年3月10日至2025年3月16日（共7天）" in text
+        assert office.complaint_phone in text and office.phone in text
+
+
+def test_no_full_id_number_on_any_wall_document(county):
+    office = county["office"]
+    wall = [p for p in county["report"].files if p.suffix == ".docx" and ("notice" in p.name or "rules" in p.name)]
+    assert len(wall) >= 7
+    for p in wall:
+        for text in (docx_text(p), all_xml(p)):
+            assert not FULL_ID.search(text), p.name
+            for r in office.recipients:
+                assert r.id_number not in text
+            for s in office.staff:
+                assert s.id_number not in text
+
+
+def test_wall_rules_large_print_with_the_sixteen_duties(county):
+    office = county["office"]
+    path = county["out"] / "QSZ-rules.docx"
+    doc = Document(str(path))
+    text = docx_text(path)
+    for board in ("规章制度", "办事流程", "工作职责", "办事指南", "服务承诺", "四公开"):
+        assert board in text
+    duties = [p.text for p in doc.paragraphs if re.match(r"^\d{1,2}．", p.text) and p.style.name == "WallBody"]
+    numbers = [int(re.match(r"^(\d+)", d).group(1)) for d in duties]
+    assert list(range(1, 17)) == numbers[:16]
+    assert "最低生活保障" in duties[1] and "殡葬" in duties[10] and "福利彩票" in duties[13]
+    assert office.full_name in text and office.complaint_phone in text and office.director.name in text
+    assert Document(str(path)).styles["WallBody"].font.size.pt >= 16        # fit for posting
+    # the year's results board: one row per ledger with its households
+    results = table_rows(path, index=len(doc.tables) - 1)
+    assert results[0] == ["救助类别", "户数", "人数"]
+    assert ["特困人员供养（五保）", str(len(in_class(office, "TK"))),
+            str(sum(r.household_size for r in in_class(office, "TK")))] in results
+
+
+# ---------------------------------------------------------------- roster and inspection
+def test_roster_lists_staff_and_one_assistant_per_village(county):
+    office = county["office"]
+    path = county["out"] / "QSZ-roster.docx"
+    staff = table_rows(path, 0)
+    assert {r[1] for r in staff[1:-1]} == {s.name for s in office.full_time}
+    assert staff[1][3] == "主任" and staff[1][1] == office.director.name
+    assistants = table_rows(path, 1)
+    assert [r[1] for r in assistants[1:-1]] == list(office.villages)
+    assert {r[2] for r in assistants[1:-1]} == {s.name for s in office.assistants}
+    assert office.full_name in docx_text(path)
+
+
+def test_inspection_form_prefilled_from_check_office(county):
+    settings = county["settings"]
+    out = county["root"] / "out-ytz"
+    report = generators.generate_documents(settings, "YTZ", ["inspection"], year=2025, out_dir=out, today=TODAY)
+    (path,) = report.files
+    office = generators.load_office(settings, "YTZ")
+    findings = generators.check_office(office)
+    rows = table_rows(path)
+    assert rows[0][:8] == ["序号", "检查项目", "标准要求", "本办情况（据本办数据预填）", "自查", "分值", "得分", "扣分说明"]
+    body = rows[1:-1]
+    by_item = {r[1]: r for r in body}
+    for f in findings:
+        item = f.item + ("（加分项）" if f.bonus else "")
+        assert by_item[item][3] == f.actual
+        assert by_item[item][4] == ("符合" if f.passed else "不符合")
+    failed = [f for f in findings if not f.passed]
+    assert {f.rule for f in failed} >= {"staffing.full_time", "premises.area", "equipment.printer"}
+    assert all(r[6] == "" and r[7] == "" for r in body)          # scores are the inspector's
+    assert f"自查不符合 {len(failed)} 项" in rows[-1][3]
+    text = docx_text(path)
+    assert "检查人（签字）" in text and office.full_name in text
+
+
+# ---------------------------------------------------------------- template overrides
+def _template(path: Path, text: str) -> None:
+    from docx import Document as New
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc = New()
+    doc.add_paragraph(text)
+    doc.save(str(path))
+
+
+def test_county_and_office_templates_override_the_builtin(county, tmp_path):
+    settings = county["settings"]
+    root = settings.root
+    _template(root / "templates" / "roster.docx", "县里的花名册 {{ office.name }}")
+    _template(root / "templates" / "QSZ" / "roster.docx", "青山镇自己的花名册 {{ office.full_name }}")
+    try:
+        qsz = generators.generate_documents(settings, "QSZ", ["roster"], out_dir=tmp_path, today=TODAY)
+        bsx = generators.generate_documents(settings, "BSX", ["roster"], out_dir=tmp_path, today=TODAY)
+        assert docx_text(qsz.files[0]).strip() == "青山镇自己的花名册 青山镇民政办公室"
+        assert docx_text(bsx.files[0]).strip() == "县里的花名册 白石乡"
+        assert generators.find_template(settings, "roster.docx", "LHZ") == root / "templates" / "roster.docx"
+        assert generators.find_template(settings, "notice.docx", "QSZ") == PROJECT / "templates" / "notice.docx"
+    finally:
+        import shutil
+
+        shutil.rmtree(root / "templates")
+
+
+def test_broken_template_is_a_config_error_and_writes_nothing(county, tmp_path):
+    settings = county["settings"]
+    broken = settings.root / "templates" / "BSX" / "notice.docx"
+    _template(broken, "公示 {{ office.name ")
+    try:
+        out = tmp_path / "broken"
+        result = run(settings.root, "generate", "notice", "--office", "BSX", "--out", out, ok=False)
+        assert result.exit_code == 4
+        assert "模板" in result.stderr and "notice.docx" in result.stderr
+        assert list(out.iterdir()) == []          # no document, no temporary file
+    finally:
+        import shutil
+
+        shutil.rmtree(settings.root / "templates")
+
+
+# ---------------------------------------------------------------- CLI
+def test_cli_generate_all_json_contract(county, tmp_path):
+    out = tmp_path / "cli"
+    result = run(county["root"], "generate", "all", "--office", "QSZ", "--out", out, "--json", "--year", "2025")
+    data = json.loads(result.stdout)
+    assert list(data) == ["files"]
+    files = [Path(f) for f in data["files"]]
+    assert len(files) == 24 and all(f.is_file() and f.parent == out for f in files)
+    assert {f.suffix for f in files} == {".docx", ".xlsx"}
+    assert "台账" in result.stderr and "花名册" in result.stderr     # progress goes to stderr
+
+
+def test_cli_generate_every_office_and_logs_events(county, tmp_path):
+    result = run(county["root"], "generate", "roster", "--office", "all", "--out", tmp_path / "all")
+    lines = result.stdout.split()
+    assert sorted(Path(x).name for x in lines) == sorted(f"{c}-roster.docx" for c in
+                                                         ("QSZ", "BSX", "LHZ", "DMJD", "SQX", "YTZ"))
+    from archive import catalog
+
+    conn = catalog.connect(county["settings"].catalog_path)
+    try:
+        events = [json.loads(r["detail"]) for r in conn.execute("SELECT detail FROM events WHERE kind='generate'")]
+    finally:
+        conn.close()
+    mine = [e for e in events if e["files"] and str(tmp_path / "all") in e["files"][0]]
+    assert sorted(e["office"] for e in mine) == sorted(["QSZ", "BSX", "LHZ", "DMJD", "SQX", "YTZ"])
+    assert all(e["kinds"] == ["roster"] for e in mine)
+
+
+def test_cli_default_out_dir_is_per_office_and_date(county):
+    result = run(county["root"], "generate", "inspection", "--office", "lhz")
+    (line,) = result.stdout.split()
+    assert Path(line) == county["root"] / "out" / "LHZ" / date.today().isoformat() / "LHZ-inspection.docx"
+
+
+def test_cli_bad_input_messages(county):
+    r = run(county["root"], "generate", "ledger", "--office", "NOPE", ok=False)
+    assert r.exit_code == 1 and "NOPE" in r.stderr and "QSZ" in r.stderr
+    r = run(county["root"], "generate", "posters", "--office", "QSZ", ok=False)
+    assert r.exit_code == 2
+    r = run(county["root"], "generate", "ledger", ok=False)
+    assert r.exit_code == 2
+
+
+def test_missing_soffice_gives_the_install_hint_and_writes_nothing(county, tmp_path, monkeypatch):
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    out = tmp_path / "nopdf"
+    r = run(county["root"], "generate", "roster", "--office", "QSZ", "--pdf", "--out", out, ok=False)
+    assert r.exit_code == 3
+    assert "未找到 soffice" in r.stderr and "apt-get install libreoffice-writer-nogui" in r.stderr
+    assert not out.exists() or not any(out.iterdir())
