@@ -20,6 +20,7 @@ import json
 import logging
 import os
 import sys
+import tempfile
 import time
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -43,8 +44,10 @@ log = logging.getLogger(__name__)
 
 STAGES = ("detect_type", "check_limits", "store_object", "catalog_record", "extract_text", "index_text")
 GUESSED_FIELDS = ("title", "doc_number", "author", "doc_date")
-INDEX_BATCH = 64
+INDEX_BATCH = 64          # records per index commit …
+INDEX_SECONDS = 5.0       # … or sooner, so a long OCR batch becomes searchable as it goes
 SLOW_ENV = "MINZHENG_TEST_SLOW_STAGE"
+EXTENSIONS = {"tiff": "tif", "image": "img", "text": "txt"}
 
 
 @dataclass
@@ -185,7 +188,11 @@ def _extract_worker(obj: str, kind: str, ocr_name: str | None, jobs: int, max_pi
 
     try:
         ocr = get_ocr_engine(ocr_name) if ocr_name else None
-        ex = extract(Path(obj), kind, ocr=ocr, jobs=jobs, max_image_pixels=max_pixels)
+        # objects have no extension, but some readers (openpyxl, LibreOffice) go by it: give them a named link
+        with tempfile.TemporaryDirectory(prefix="minzheng-extract-") as tmp:
+            link = Path(tmp) / f"original.{EXTENSIONS.get(kind, kind)}"
+            os.symlink(os.path.abspath(obj), link)
+            ex = extract(link, kind, ocr=ocr, jobs=jobs, max_image_pixels=max_pixels)
     except MinzhengError as e:
         if getattr(e, "exit_code", 1) == 3:      # missing tool: not the file's fault
             raise
@@ -213,6 +220,7 @@ class _Run:
         self.conn = catalog.connect(settings.catalog_path)
         self.index = None
         self.pending_index: list[tuple[_Job, list[str]]] = []
+        self.last_flush = time.monotonic()
         self.batch_sha: dict[str, _Job | None] = {}
         self.households = None
         self.bar = None
@@ -346,7 +354,7 @@ class _Run:
                                   text_source=res["text_source"], guessed=review)
             rec.update(updates)
         self.pending_index.append((job, pages))
-        if len(self.pending_index) >= INDEX_BATCH:
+        if len(self.pending_index) >= INDEX_BATCH or time.monotonic() - self.last_flush > INDEX_SECONDS:
             self.flush_index()
 
     def _fill_metadata(self, rec: dict, pages: list[str]) -> tuple[dict, list[str]]:
@@ -404,6 +412,7 @@ class _Run:
         if not self.pending_index:
             return
         batch, self.pending_index = self.pending_index, []
+        self.last_flush = time.monotonic()
         with self.stage("index_text"):
             idx = self.open_index()
             docs = []
