@@ -22,3 +22,8 @@ def run_demo(root: Path | str) -> Iterator[str]:
     # --- step: bind (issue 5) ---
     # --- step: completeness report (issue 6) ---
     # --- step: search page hint (issue 7) ---
+    import shlex
+
+    yield "在浏览器中检索（只读，只在本机访问）：运行"
+    yield f"    minzheng --root {shlex.quote(str(settings.root))} serve"
+    yield "  然后打开 http://127.0.0.1:8080/ ，例如 http://127.0.0.1:8080/?q=低保 ；按 Ctrl+C 停止。"
