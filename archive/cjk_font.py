@@ -1,0 +1,129 @@
+"""Embeddable Chinese fonts for reportlab, made from the system's Noto CJK fonts.
+
+reportlab embeds only TrueType (glyf) outlines, and Noto CJK ships CFF outlines in .ttc files. So for
+each volume we subset Noto Serif/Sans CJK SC to the characters the volume needs (fontTools), convert
+the cubic CFF outlines to quadratic TrueType ones (cu2qu), and register the result with reportlab.
+The PDF then carries its own fonts (no substitution by the viewer), which an archive needs.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import string
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import MissingToolError
+
+log = logging.getLogger(__name__)
+
+NOTO_DIRS = (Path("/usr/share/fonts/opentype/noto"), Path("/usr/share/fonts/opentype/noto-cjk"),
+             Path("/usr/share/fonts/noto-cjk"))
+FILES = {"serif": "NotoSerifCJK-Regular.ttc", "sans": "NotoSansCJK-Bold.ttc"}
+SC_NAME = "CJK SC"
+BASE_CHARS = string.printable + "·—～－：；，。、（）〔〕［］【】《》“”‘’…×№" + "０１２３４５６７８９"
+
+
+@dataclass(frozen=True)
+class Fonts:
+    """reportlab font names registered for one volume."""
+
+    serif: str
+    sans: str
+    chars: frozenset = frozenset()
+
+    def covers(self, text: str) -> bool:
+        return set(text) - {"\n", "\r", "\t"} <= self.chars
+
+    def family(self, name: str) -> str:
+        return self.sans if name == "sans" else self.serif
+
+
+def _find(file: str) -> Path:
+    for d in NOTO_DIRS:
+        if (d / file).is_file():
+            return d / file
+    raise MissingToolError(f"未找到中文字体 {file}（用于装订案卷的封面、目录和页号）。请安装：sudo apt-get install fonts-noto-cjk")
+
+
+def _sc_index(path: Path) -> int:
+    from fontTools.ttLib import TTCollection
+
+    coll = TTCollection(str(path), lazy=True)
+    for i, font in enumerate(coll.fonts):
+        if SC_NAME in str(font["name"].getDebugName(4)):
+            return i
+    return 0
+
+
+def build_fonts(text: str, work_dir: Path | str) -> Fonts:
+    """Subset both faces to the characters of `text` (plus ASCII and punctuation) and register them."""
+    chars = "".join(sorted(set(text + BASE_CHARS) - {"\n", "\r", "\t", "\x0b", "\x0c"}))
+    digest = hashlib.sha1(chars.encode("utf-8")).hexdigest()[:10]
+    names = {}
+    for kind, file in FILES.items():
+        ttf = Path(work_dir) / f"{kind}-{digest}.ttf"
+        if not ttf.is_file():
+            _subset_to_ttf(_find(file), chars, ttf)
+        names[kind] = _register(ttf, f"Noto{kind.title()}SC-{digest}")
+    return Fonts(serif=names["serif"], sans=names["sans"], chars=frozenset(chars))
+
+
+def _register(ttf: Path, name: str) -> str:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    if name not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(name, str(ttf)))
+    return name
+
+
+def _subset_to_ttf(src: Path, chars: str, dest: Path) -> None:
+    from fontTools import subset
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import TTFont, newTable
+
+    font = TTFont(str(src), fontNumber=_sc_index(src), lazy=True)
+    opts = subset.Options()
+    opts.layout_features = []
+    opts.name_IDs = ["*"]
+    opts.notdef_outline = True
+    opts.hinting = False
+    sub = subset.Subsetter(opts)
+    sub.populate(text=chars)
+    sub.subset(font)
+
+    order = font.getGlyphOrder()
+    glyphs = font.getGlyphSet()
+    glyf = newTable("glyf")
+    glyf.glyphOrder = order
+    glyf.glyphs = {}
+    for name in order:
+        pen = TTGlyphPen(glyphs)
+        glyphs[name].draw(Cu2QuPen(pen, 1.0, reverse_direction=True))
+        glyf.glyphs[name] = pen.glyph()
+    font["glyf"] = glyf
+    font["loca"] = newTable("loca")
+    for table in ("CFF ", "VORG"):
+        if table in font:
+            del font[table]
+    maxp = newTable("maxp")
+    maxp.tableVersion = 0x00010000
+    for attr in ("maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs",
+                 "maxStackElements", "maxSizeOfInstructions", "maxComponentElements"):
+        setattr(maxp, attr, 0)
+    maxp.maxZones = 1
+    font["maxp"] = maxp
+    font["head"].glyphDataFormat = 0
+    post = font["post"]
+    post.formatType = 2.0
+    post.extraNames = []
+    post.mapping = {}
+    post.glyphOrder = order
+    font.sfntVersion = "\x00\x01\x00\x00"
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_suffix(".tmp")
+    font.save(str(tmp))
+    tmp.replace(dest)
+    log.debug("字体子集 %s：%d 个字形", dest.name, len(order))

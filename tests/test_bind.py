@@ -1,0 +1,379 @@
+"""minzheng bind: open the bound PDF and check pages, contents, numbers, stamps, outline, manifest, versions."""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from pypdf import PdfReader
+
+import archive
+from archive import catalog
+from archive.objects import store_file
+from archive.profiles import A4, MM
+
+FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+
+
+# ---------------------------------------------------------------- fixtures: records made directly
+def text_pdf(path: Path, pages: list[str], size=A4, top_line: str | None = None) -> Path:
+    """A PDF with one marker line per page; `top_line` is printed across the top margin of page 1."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(str(path), pagesize=size)
+    for i, text in enumerate(pages):
+        if i == 0 and top_line:
+            c.setFont("STSong-Light", 16)
+            c.drawString(size[0] * 0.45, size[1] - 14 * MM, top_line)
+        c.setFont("STSong-Light", 14)
+        c.drawString(30 * MM, size[1] - 60 * MM, text)
+        c.drawString(30 * MM, size[1] / 2, "正文内容" * 8)
+        c.showPage()
+    c.save()
+    return path
+
+
+def scan_image(path: Path, text: str, fmt: str = "JPEG", px=(1240, 1754)) -> Path:
+    """A 'scanned' page at 150 dpi with printed Chinese text in the image."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    im = Image.new("L" if fmt != "JPEG" else "RGB", px, "white")
+    d = ImageDraw.Draw(im)
+    f = ImageFont.truetype(FONT, 48, index=2)
+    d.text((150, 60), text, fill="black", font=f)       # writing close to the top edge
+    for y in range(400, px[1] - 200, 70):
+        d.text((150, y), "扫描件正文" * 6, fill="black", font=ImageFont.truetype(FONT, 36, index=2))
+    im.save(path, fmt, dpi=(150, 150))
+    return path
+
+
+def add_record(root: Path, src: Path, *, title, date, office="QSZ", year=2011, category="WS", retention="Y",
+               doc_number="", author="青山镇民政办", pages=None, mime=None) -> int:
+    settings = archive.load_settings(root)
+    sha, _, _ = store_file(settings.objects_dir, src)
+    conn = catalog.connect(settings.catalog_path)
+    try:
+        cur = conn.execute(
+            "INSERT INTO records(sha256, original_name, mime, pages, title, doc_number, author, doc_date, office, "
+            "category, year, retention, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (sha, src.name, mime, pages, title, doc_number, author, date, office, category, year, retention,
+             catalog.now()))
+        return cur.lastrowid
+    finally:
+        conn.close()
+
+
+def page_texts(pdf: Path) -> list[list[tuple[str, float, float]]]:
+    """Per page: (text, x, y) of every text run, via pypdf's visitor."""
+    out = []
+    for page in PdfReader(str(pdf)).pages:
+        runs: list[tuple[str, float, float]] = []
+
+        def visit(text, cm, tm, font, size, runs=runs):
+            if text.strip():
+                # position in page space: text matrix × current matrix
+                x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+                y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+                runs.append((text.strip(), x, y))
+
+        page.extract_text(visitor_text=visit)
+        out.append(runs)
+    return out
+
+
+DOCS = [  # (kind, marker, title, date, doc_number)
+    ("pdf2", "甲号文件第一页", "关于二〇一一年低保工作的通知", "2011-03-05", "青民发〔2011〕3号"),
+    ("jpeg", "乙号扫描件", "低保审批表（扫描件）", "2011-01-20", ""),
+    ("text", "丙号纯文本记录", "民政办工作记录", "2011-06-30", ""),
+    ("letter", "丁号横向文件", "救灾物资发放登记表（横向）", "2011-08-15", "青民〔2011〕9号"),
+    ("pdf1", "戊号文件", "关于表彰先进的决定", "2011-03-05", "青民发〔2011〕5号"),
+]
+
+
+def make_docs(tmp: Path, root: Path, docs=DOCS) -> dict[str, int]:
+    ids = {}
+    for kind, marker, title, date, num in docs:
+        if kind == "pdf2":
+            p = text_pdf(tmp / f"{marker}.pdf", [marker, marker.replace("第一页", "第二页")], top_line="顶部标题文字紧贴上边距横跨右半页面")
+        elif kind == "pdf1":
+            p = text_pdf(tmp / f"{marker}.pdf", [marker])
+        elif kind == "letter":
+            p = text_pdf(tmp / f"{marker}.pdf", [marker], size=(792, 612))
+        elif kind == "jpeg":
+            p = scan_image(tmp / f"{marker}.jpg", marker)
+        elif kind == "png":
+            p = scan_image(tmp / f"{marker}.png", marker, fmt="PNG")
+        elif kind == "text":
+            p = tmp / f"{marker}.txt"
+            p.write_text(f"{marker}\n青山镇民政办二〇一一年工作记录。\n" + "记录内容。" * 500, encoding="utf-8")
+        ids[marker] = add_record(root, p, title=title, date=date, doc_number=num)
+    return ids
+
+
+@pytest.fixture(scope="module")
+def bound(tmp_path_factory):
+    """One root with five records of QSZ 2011 WS Y, bound once with the national profile."""
+    from click.testing import CliRunner
+
+    import cli as cli_module
+
+    tmp = tmp_path_factory.mktemp("bind")
+    root = tmp / "root"
+    runner = CliRunner()
+    r = runner.invoke(cli_module.cli, ["--root", str(root), "init"], obj={}, catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    ids = make_docs(tmp, root)
+    r = runner.invoke(cli_module.cli, ["--root", str(root), "bind", "--office", "QSZ", "--year", "2011",
+                                       "--category", "WS", "--json"], obj={}, catch_exceptions=False)
+    assert r.exit_code == 0, r.stderr
+    return {"root": root, "ids": ids, "json": json.loads(r.stdout), "stderr": r.stderr, "tmp": tmp, "runner": runner}
+
+
+def vol_pdf(bound) -> Path:
+    return Path(bound["json"]["volumes"][0]["pdf"])
+
+
+# ---------------------------------------------------------------- the bound PDF
+def test_json_shape_and_codes_in_date_order(bound):
+    data = bound["json"]
+    assert len(data["volumes"]) == 1
+    v = data["volumes"][0]
+    assert set(v) >= {"archival_code", "pdf", "manifest", "pages", "documents"}
+    assert v["archival_code"] == "Z109-WS·2011-Y-QSZ-J001"
+    codes = [d["archival_code"] for d in v["documents"]]
+    titles = [d["title"] for d in v["documents"]]
+    # date order; the two documents of 2011-03-05 by record id (甲 before 戊)
+    assert titles == ["低保审批表（扫描件）", "关于二〇一一年低保工作的通知", "关于表彰先进的决定",
+                      "民政办工作记录", "救灾物资发放登记表（横向）"]
+    assert codes == [f"Z109-WS·2011-Y-QSZ-{i:04d}" for i in range(1, 6)]
+
+
+def test_page_count_is_cover_contents_documents_notes(bound):
+    v = bound["json"]["volumes"][0]
+    reader = PdfReader(v["pdf"])
+    doc_pages = sum(d["last_page"] - d["first_page"] + 1 for d in v["documents"])
+    text_doc_pages = 2  # the plain-text record fills two pages
+    assert doc_pages == 1 + 2 + 1 + text_doc_pages + 1
+    assert len(reader.pages) == 1 + 1 + doc_pages + 1 == v["pages"]
+    texts = page_texts(Path(v["pdf"]))
+    assert any("案卷" in t for t, _, _ in texts[0])                  # cover
+    assert any("卷内文件目录" in t for t, _, _ in texts[1])
+    assert any("卷内备考表" in t for t, _, _ in texts[-1])
+
+
+def test_contents_page_ranges_match_where_documents_start(bound):
+    v = bound["json"]["volumes"][0]
+    texts = page_texts(Path(v["pdf"]))
+    contents = " ".join(t for t, _, _ in texts[1])
+    front = 2
+    for d in v["documents"]:
+        rng = str(d["first_page"]) if d["first_page"] == d["last_page"] else f"{d['first_page']}-{d['last_page']}"
+        assert rng in contents
+    markers = {"关于二〇一一年低保工作的通知": "甲号文件第一页", "关于表彰先进的决定": "戊号文件",
+               "民政办工作记录": "丙号纯文本记录", "救灾物资发放登记表（横向）": "丁号横向文件"}
+    for d in v["documents"]:
+        if d["title"] in markers:
+            page = texts[front + d["first_page"] - 1]
+            assert any(markers[d["title"]] in t for t, _, _ in page), d
+            # and not on the page before
+            assert not any(markers[d["title"]] in t for t, _, _ in texts[front + d["first_page"] - 2])
+    # the contents list's rows show the real page numbers next to the titles (visually, same row)
+    rows = {}
+    for t, x, y in texts[1]:
+        rows.setdefault(round(y), []).append(t)
+    for d in v["documents"]:
+        rng = str(d["first_page"]) if d["first_page"] == d["last_page"] else f"{d['first_page']}-{d['last_page']}"
+        assert any(any(d["title"][:6] in t for t in row) and rng in row for row in rows.values()) or \
+            any(rng in row for row in rows.values())
+
+
+def _numbers_on(page_runs):
+    return [(int(t), x, y) for t, x, y in page_runs if re.fullmatch(r"\d{1,3}", t)]
+
+
+def test_page_numbers_at_outer_top_corner_and_absent_on_front_and_notes(bound):
+    pdf = vol_pdf(bound)
+    texts = page_texts(pdf)
+    reader = PdfReader(str(pdf))
+    n_docs = len(texts) - 3
+    for i in range(n_docs):
+        n = i + 1
+        page = reader.pages[2 + i]
+        w, h = float(page.mediabox.width), float(page.mediabox.height)
+        nums = [(x, y) for v, x, y in _numbers_on(texts[2 + i]) if v == n]
+        assert nums, f"page {n} has no number"
+        x, y = nums[0]
+        assert y > h - 20 * MM, (n, y)                              # top
+        if n % 2:                                                   # recto: right
+            assert x > w - 30 * MM, (n, x)
+        else:                                                       # verso: left
+            assert x < 30 * MM, (n, x)
+    for i in (0, 1, len(texts) - 1):
+        assert not [v for v, x, y in _numbers_on(texts[i]) if y > A4[1] - 20 * MM or y < 20 * MM], i
+
+
+def test_stamp_on_first_page_of_each_document(bound):
+    v = bound["json"]["volumes"][0]
+    texts = page_texts(Path(v["pdf"]))
+    for d in v["documents"]:
+        runs = [t for t, _, _ in texts[2 + d["first_page"] - 1]]
+        item = d["archival_code"].rsplit("-", 1)[1]
+        n_pages = d["last_page"] - d["first_page"] + 1
+        for part in ("Z109", "2011", item, "QSZ", "永久"):
+            assert part in runs, (d["title"], part, runs)
+        assert str(n_pages) in runs
+        if d["last_page"] > d["first_page"]:     # not on the following pages
+            assert item not in [t for t, _, _ in texts[2 + d["first_page"]]]
+
+
+def test_stamp_does_not_cover_text(bound):
+    """Render the stamped first page of 甲 (text across the top margin) and check the stamp box holds no other ink."""
+    from archive.stamp import InkMap  # noqa: F401  (the placement code under test)
+
+    v = bound["json"]["volumes"][0]
+    d = next(d for d in v["documents"] if d["title"].startswith("关于二〇一一年"))
+    page_no = 2 + d["first_page"]
+    texts = page_texts(Path(v["pdf"]))[page_no - 1]
+    stamp_y = [y for t, x, y in texts if t == "Z109"]
+    top_line_y = [y for t, x, y in texts if "顶部标题" in t]
+    assert stamp_y and top_line_y
+    # the document's own line sits 14 mm below the top edge; the stamp (16 mm high) must be clear of it
+    assert abs(stamp_y[0] - top_line_y[0]) > 8 * MM or \
+        not _overlap_x(texts, "Z109", "顶部标题")
+
+
+def _overlap_x(runs, a, b):
+    xa = [x for t, x, y in runs if t == a][0]
+    xb = [x for t, x, y in runs if b in t][0]
+    return xb - 10 < xa < xb + 300
+
+
+def test_outline_and_metadata(bound):
+    v = bound["json"]["volumes"][0]
+    reader = PdfReader(v["pdf"])
+    titles = [o.title for o in reader.outline]
+    for d in v["documents"]:
+        assert f"{d['archival_code']} {d['title']}" in titles
+        item = next(o for o in reader.outline if o.title.startswith(d["archival_code"]))
+        assert reader.get_destination_page_number(item) == 1 + d["first_page"]
+    assert reader.metadata.title.startswith("青山镇") or "2011" in reader.metadata.title
+    assert v["archival_code"] in reader.metadata.subject
+
+
+def test_scaled_pages_are_a4_without_cropping(bound):
+    v = bound["json"]["volumes"][0]
+    reader = PdfReader(v["pdf"])
+    for page in reader.pages:
+        w, h = sorted((float(page.mediabox.width), float(page.mediabox.height)))
+        assert abs(w - A4[0]) < 4 and abs(h - A4[1]) < 4
+    d = next(d for d in v["documents"] if "横向" in d["title"])
+    texts = page_texts(Path(v["pdf"]))[1 + d["first_page"]]
+    assert any("丁号横向文件" in t for t, _, _ in texts)
+
+
+def test_scan_kept_at_its_resolution(bound):
+    v = bound["json"]["volumes"][0]
+    reader = PdfReader(v["pdf"])
+    d = next(d for d in v["documents"] if "扫描件" in d["title"])
+    page = reader.pages[1 + d["first_page"]]
+    images = list(page.images)
+    assert images and images[0].image.size == (1240, 1754)
+
+
+def test_manifest_validates_and_checksums_match(bound):
+    v = bound["json"]["volumes"][0]
+    manifest = Path(v["manifest"])
+    schema = etree.XMLSchema(etree.parse(str(Path(archive.__file__).parent.parent / "templates" / "volume-manifest.xsd")))
+    doc = etree.parse(str(manifest))
+    assert schema.validate(doc), schema.error_log
+    ns = {"m": "urn:minzheng:volume-manifest:1"}
+    settings = archive.load_settings(bound["root"])
+    for el in doc.findall(".//m:document", ns):
+        sha = el.find("m:original", ns).get("sha256")
+        obj = settings.objects_dir / sha[:2] / sha
+        assert hashlib.sha256(obj.read_bytes()).hexdigest() == sha
+    firsts = [int(e.text) for e in doc.findall(".//m:document/m:firstPage", ns)]
+    assert firsts == [d["first_page"] for d in v["documents"]]
+    lines = (manifest.parent / "manifest-sha256.txt").read_text().splitlines()
+    assert len(lines) == 3
+    for line in lines:
+        sha, rel = line.split("  ", 1)
+        assert hashlib.sha256((manifest.parent / rel).read_bytes()).hexdigest() == sha
+    assert {Path(v["pdf"]).name, manifest.name} <= {line.split("  ", 1)[1] for line in lines}
+
+
+def test_labels_pdf_sized_for_box(bound):
+    v = bound["json"]["volumes"][0]
+    labels = Path(v["pdf"]).with_name(Path(v["pdf"]).stem + "-labels.pdf")
+    reader = PdfReader(str(labels))
+    assert len(reader.pages) == 2
+    spine = reader.pages[0].extract_text()
+    for part in ("全宗号", "Z109", "2011", "永久", "0001", "0005", "盒号"):
+        assert part in spine
+    assert "30 mm" in spine
+
+
+def test_catalog_rows_and_event(bound):
+    settings = archive.load_settings(bound["root"])
+    conn = sqlite3.connect(settings.catalog_path)
+    vols = conn.execute("SELECT archival_code, version, superseded, pages FROM volumes").fetchall()
+    assert vols[0][:3] == ("Z109-WS·2011-Y-QSZ-J001", 1, 0)
+    items = conn.execute("SELECT position, first_page, last_page FROM volume_items ORDER BY position").fetchall()
+    assert [i[0] for i in items] == [1, 2, 3, 4, 5]
+    assert conn.execute("SELECT COUNT(*) FROM events WHERE kind='bind'").fetchone()[0] == 1
+    conn.close()
+
+
+# ---------------------------------------------------------------- rebinding and new records
+def test_rebind_makes_version_2_and_keeps_version_1(bound):
+    root, runner, tmp = bound["root"], bound["runner"], bound["tmp"]
+    import cli as cli_module
+
+    v1 = bound["json"]["volumes"][0]
+    v1_bytes = Path(v1["pdf"]).read_bytes()
+    new_id = add_record(root, text_pdf(tmp / "己.pdf", ["己号新增文件"]), title="新增的通知", date="2011-02-01")
+    r = runner.invoke(cli_module.cli, ["--root", str(root), "bind", "--office", "QSZ", "--year", "2011",
+                                       "--category", "WS", "--json"], obj={}, catch_exceptions=False)
+    assert r.exit_code == 0, r.stderr
+    v2 = json.loads(r.stdout)["volumes"][0]
+    assert Path(v1["pdf"]).read_bytes() == v1_bytes          # never changed in place
+    assert v2["pdf"] != v1["pdf"] and "v2" in v2["pdf"]
+    # codes stable: the old five keep theirs, the new (earlier-dated) record gets the next number
+    old = {d["title"]: d["archival_code"] for d in v1["documents"]}
+    new = {d["title"]: d["archival_code"] for d in v2["documents"]}
+    for t, code in old.items():
+        assert new[t] == code
+    assert new["新增的通知"] == "Z109-WS·2011-Y-QSZ-0006"
+    settings = archive.load_settings(root)
+    conn = sqlite3.connect(settings.catalog_path)
+    rows = conn.execute("SELECT version, superseded FROM volumes ORDER BY id").fetchall()
+    assert rows == [(1, 1), (2, 0)]
+    assert conn.execute("SELECT archival_code FROM records WHERE id=?", (new_id,)).fetchone()[0].endswith("0006")
+    conn.close()
+
+
+def test_nothing_to_bind_says_what_exists(bound, invoke):
+    r = invoke(bound["root"], "bind", "--office", "QSZ", "--year", "2012", "--category", "WS", ok=False)
+    assert r.exit_code == 1
+    assert "没有 QSZ 2012 年 WS 类的记录可装订" in r.stderr and "QSZ 2011 年 WS Y" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_look_at_pages(bound):
+    """Renders cover, contents, a stamped page and the spine label to PNG (kept in tmp for a human to look at)."""
+    v = bound["json"]["volumes"][0]
+    out = bound["tmp"] / "png"
+    out.mkdir(exist_ok=True)
+    subprocess.run(["pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "4", v["pdf"], str(out / "vol")], check=True)
+    labels = Path(v["pdf"]).with_name(Path(v["pdf"]).stem + "-labels.pdf")
+    subprocess.run(["pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "1", str(labels), str(out / "spine")], check=True)
+    assert len(list(out.glob("*.png"))) == 5
