@@ -345,6 +345,45 @@ def reindex(ctx, backend, extract, jobs, ocr, as_json):
 
 
 # ---------------------------------------------------------------- bind (issue 5)
+BIND_COLUMNS = [("archival_code", "案卷档号"), ("version", "版本"), ("documents", "件数"), ("pages", "页数"),
+                ("pdf", "PDF 文件")]
+
+
+@cli.command()
+@office_option
+@year_option
+@category_option
+@click.option("--retention", type=click.Choice(["Y", "D30", "D10"]), help="保管期限：Y 永久、D30 定期30年、D10 定期10年（默认全部，分别成卷）")
+@click.option("--profile", help="装订格式名称，如 national、yongzhou（默认取 minzheng.toml 的 [archive] profile）")
+@json_option
+@click.pass_context
+def bind(ctx, office, year, category, retention, profile, as_json):
+    """按市里格式装订案卷：封面、卷内文件目录、文件（盖归档章、编页号）、卷内备考表，另附脊背和盒面标签。
+
+    \b
+    例：minzheng bind --office QSZ --year 2011 --category WS
+        minzheng bind --office QSZ --year 2011 --category WS --profile yongzhou --json
+    再次装订会生成新版本，旧版本保留并标记为已替代。
+    """
+    missing = [name for name, v in (("--office", office), ("--year", year), ("--category", category)) if v is None]
+    if missing:
+        raise click.UsageError(f"请指定 {'、'.join(missing)}")
+    settings = settings_of(ctx)
+    report = archive.bind(settings, office=office, year=year, category=category.upper(), retention=retention,
+                          profile=profile, progress=lambda m: click.echo(m, err=True))
+    for w in report.warnings:
+        click.echo(f"注意：{w}", err=True)
+    for f in report.failed:
+        click.echo(f"未能装入：{f['archival_code']}（{f['original_name']}）：{f['error']}", err=True)
+    data = report.to_dict()
+    rows = [dict(v, documents=len(v["documents"])) for v in data["volumes"]]
+    emit(data, as_json=as_json, columns=BIND_COLUMNS, rows=rows)
+    if not as_json:
+        for v in report.volumes:
+            click.echo(f"{v.archival_code}：标签 {v.labels}；清单 {v.manifest}")
+    if report.failed:
+        ctx.exit(1)
+
 
 # ---------------------------------------------------------------- report (issue 6)
 

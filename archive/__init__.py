@@ -15,6 +15,9 @@ from .records import record_text, show_record  # issue 4
 from .reindex import ReindexReport, refresh_index, reindex  # issue 4
 from .search import SearchResult, search  # issue 4
 from .verify import VerifyReport, verify  # issue 4
+from .bind import BindReport, bind  # issue 5
+from .codes import CodeReport, assign_codes  # issue 5
+from .profiles import Profile, load_profile  # issue 5
 
 __all__ = [
     "Settings", "load_settings", "default_root", "init_root", "run_demo", "format_table",
@@ -25,4 +28,5 @@ __all__ = [
     "create_app", "serve",
     "ingest", "IngestReport", "search", "SearchResult", "show_record", "record_text", "verify", "VerifyReport",
     "reindex", "ReindexReport", "refresh_index",
+    "bind", "BindReport", "assign_codes", "CodeReport", "load_profile", "Profile",
 ]
