@@ -2,7 +2,8 @@
 
 - traditional → simplified (opencc t2s; a fast path skips text without traditional characters)
 - full-width letters, digits and number signs → half-width
-- whitespace between CJK characters removed (OCR spacing, line breaks inside a sentence)
+- whitespace between CJK characters removed (OCR spacing, line breaks inside a sentence), and
+  between CJK and digits, Latin letters or ASCII punctuation ("第 1 页", "工作 ,推进")
 - a word split by a hyphen at a line end joined; other whitespace runs become one space,
   except a line break after a sentence end (。！？：；), which is kept as a paragraph break
 """
@@ -32,6 +33,11 @@ _WIDTH[0xFEFF] = ""          # BOM / zero-width no-break space
 _WIDTH[0x200B] = ""          # zero-width space
 
 _CJK_SPACE = re.compile(rf"(?<={_CJK})[ \t\r\n\f\v\u3000]+(?={_CJK})")
+_ASCII_PUNCT = r"[!-/:-@\[-`{-~]"
+# OCR puts spaces around ASCII punctuation next to Chinese: "工作 ,推进" "( 居 )"
+_PUNCT_SPACE = re.compile(rf"(?<={_CJK})[ \t]+(?={_ASCII_PUNCT})|(?<={_ASCII_PUNCT})[ \t]+(?={_CJK})"
+                          rf"|(?<=[(\[])[ \t]+|[ \t]+(?=[)\]])"
+                          rf"|(?<={_CJK})[ \t]+(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])[ \t]+(?={_CJK})")
 _HYPHEN_BREAK = re.compile(r"(?<=[A-Za-z])-\s*\n\s*(?=[a-z])")
 _PARA = re.compile(rf"(?<=[{_SENT_END}])[ \t\r\f\v]*\n\s*")
 _SPACES = re.compile(r"[ \t\r\f\v]+")
@@ -78,6 +84,7 @@ def join_lines(text: str) -> str:
     text = _CJK_SPACE.sub("", text)
     text = _NEWLINES.sub(" ", text)
     text = _SPACES.sub(" ", text)
+    text = _PUNCT_SPACE.sub("", text)
     return text.replace("\u2029", "\n").strip()
 
 

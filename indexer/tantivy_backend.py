@@ -94,32 +94,31 @@ class TantivyIndex(Index):
             self._dirty = True
 
     def commit(self) -> None:
-        if self._writer is not None and self._dirty:
-            self._writer.commit()
-            self._dirty = False
+        """Commit and release the writer (its lock), so other processes can write in turn."""
+        if self._writer is not None:
+            w, self._writer = self._writer, None
+            if self._dirty:
+                w.commit()
+                self._dirty = False
+            w.wait_merging_threads()
             self._ix.reload()
 
     def rollback(self) -> None:
-        if self._writer is not None and self._dirty:
-            self._writer.rollback()
-            self._dirty = False
+        if self._writer is not None:
+            w, self._writer = self._writer, None
+            if self._dirty:
+                w.rollback()
+                self._dirty = False
+            w.wait_merging_threads()
 
     def clear(self) -> None:
-        w = self._w()
-        w.delete_all_documents()
-        w.commit()
-        self._dirty = False
-        self._ix.reload()
+        self._w().delete_all_documents()
+        self._dirty = True
+        self.commit()
 
     def close(self) -> None:
-        if self._writer is not None:
-            try:
-                if self._dirty:
-                    self._writer.rollback()
-                self._writer.wait_merging_threads()
-            finally:
-                self._writer = None
-                self._dirty = False
+        """Uncommitted changes are discarded (the context manager commits on success)."""
+        self.rollback()
 
     # --- reading ---
     def _searcher(self):

@@ -1,0 +1,249 @@
+"""The full-text index: the same search tests against both backends (tantivy, whoosh)."""
+import json
+import multiprocessing
+import subprocess
+import sys
+
+import pytest
+
+from indexer import BACKENDS, Hit, IndexDoc, open_index
+from indexer.errors import IndexError_
+
+DOCS = [
+    IndexDoc(1, "关于加强基层民政机构和队伍建设的意见",
+             ["各縣區人民政府：現就加強全市鄉鎮民政機構和隊伍建設提出如下意見。",    # traditional script
+              "二、加强队伍建设。各乡镇要配备专职民政助理员，2014年5月6日起施行。"],
+             doc_number="永政办发〔2014〕14号", office="QSZ", category="WS", year=2014, retention="Y",
+             archival_code="Z109-WS·2014-Y-QSZ-0001"),
+    IndexDoc(2, "临时救助对象公示", ["李家村 张 某 某 家 庭 因 火 灾 致 房 屋 损 毁 ，经 民 政 办 审 核 给 予 临 时 救 助。"],  # OCR spacing
+             office="QSZ", category="LS", year=2016, retention="D10", archival_code="Z109-LS·2016-D10-QSZ-0002"),
+    IndexDoc(3, "低保核对报告", ["街道社会事务办对新申请城乡最低生\n活保障的家庭开展了经济状况核对。",   # line-broken word
+                                "核对内容包括工资收入、银行存款。"],
+             office="HDJ", category="DB", year=2015, retention="D30"),
+    IndexDoc(4, "会议记录", ["民政工作会议上，办公室主任讲了临时工作安排，还有救助资金的事。当时救了人，救助临时安排。"],  # scattered
+             office="HDJ", category="WS", year=2016, retention="D10"),
+    IndexDoc(5, "全角数字文件", ["ＡＢＣ公司２０１５年度报告，合同编号ＸＹ－７７。"], office="BSX", category="WS", year=2015),
+]
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request):
+    return request.param
+
+
+@pytest.fixture
+def ix(tmp_path, backend):
+    index = open_index(tmp_path / "index", backend)
+    index.add(DOCS)
+    index.commit()
+    yield index
+    index.close()
+
+
+def ids(result):
+    total, hits = result
+    return [h.record_id for h in hits]
+
+
+def test_one_char_query(ix):
+    assert set(ids(ix.search("灾"))) == {2}
+    assert set(ids(ix.search("核"))) == {2, 3}
+
+
+def test_two_char_query(ix):
+    total, hits = ix.search("民政")
+    assert {h.record_id for h in hits} == {1, 2, 4}
+    assert total == 3
+
+
+def test_phrase_query_finds_record_and_page(ix):
+    total, hits = ix.search("专职民政助理员")
+    assert [h.record_id for h in hits] == [1]
+    h = hits[0]
+    assert h.page == 2 and h.phrase
+    assert "专职民政助理员" in h.snippet
+    s, e = h.highlights[0]
+    assert h.snippet[s:e] == "专职民政助理员"
+    assert "【专职民政助理员】" in h.marked()
+    assert "<mark>专职民政助理员</mark>" in h.marked("<mark>", "</mark>")
+
+
+def test_traditional_query_finds_simplified_text(ix):
+    assert ids(ix.search("臨時救助"))[:1] in ([2], [4])
+    assert 2 in ids(ix.search("臨時救助"))
+    assert ids(ix.search("專職民政助理員")) == [1]
+
+
+def test_simplified_query_finds_traditional_text(ix):
+    total, hits = ix.search("加强全市乡镇民政机构")
+    assert [h.record_id for h in hits] == [1]
+    assert hits[0].page == 1 and hits[0].phrase
+
+
+def test_full_width_digits_and_letters(ix):
+    assert ids(ix.search("2015年度")) == [5]
+    assert ids(ix.search("２０１５年度")) == [5]
+    assert ids(ix.search("xy-77")) == [5]
+    assert ids(ix.search("abc公司")) == [5]
+
+
+def test_ocr_spaced_text_found(ix):
+    total, hits = ix.search("民政办")
+    assert 2 in [h.record_id for h in hits]
+    h = next(h for h in hits if h.record_id == 2)
+    assert h.phrase and "民政办" in h.snippet
+
+
+def test_line_broken_word_found(ix):
+    total, hits = ix.search("最低生活保障")
+    assert [h.record_id for h in hits] == [3]
+    assert hits[0].phrase
+
+
+def test_exact_phrase_ranks_first(ix):
+    # record 4 has 临时, 时救 and 救助 several times, scattered; record 2 has 临时救助 once
+    total, hits = ix.search("临时救助")
+    assert [h.record_id for h in hits][:1] == [2]
+    assert hits[0].phrase
+    assert {h.record_id for h in hits} == {2, 4}
+    assert not next(h for h in hits if h.record_id == 4).phrase
+
+
+def test_quoted_phrase_excludes_scattered_matches(ix):
+    total, hits = ix.search('"临时救助"')
+    assert [h.record_id for h in hits] == [2] and total == 1
+    total, hits = ix.search("“临时救助”")          # Chinese quotation marks too
+    assert [h.record_id for h in hits] == [2]
+
+
+def test_phrase_with_digits_at_the_edge(ix):
+    assert ids(ix.search('"2014年5月6日"')) == [1]
+    assert ids(ix.search("5月6日起")) == [1]
+
+
+def test_title_is_boosted(ix):
+    total, hits = ix.search("核对")
+    assert [h.record_id for h in hits][0] == 3     # 低保核对报告 has it in the title
+
+
+def test_doc_number_and_archival_code_searchable(ix):
+    assert ids(ix.search("永政办发〔2014〕14号")) == [1]
+    assert ids(ix.search("永政办发[2014]14号")) == [1]
+    assert ids(ix.search("Z109-LS·2016-D10-QSZ-0002")) == [2]
+
+
+def test_filters(ix):
+    assert set(ids(ix.search("民政", office="QSZ"))) == {1, 2}
+    assert set(ids(ix.search("民政", year=2016))) == {2, 4}
+    assert set(ids(ix.search("民政", category="WS"))) == {1, 4}
+    assert set(ids(ix.search("民政", retention="Y"))) == {1}
+    assert ids(ix.search("民政", office="BSX")) == []
+
+
+def test_limit_and_offset(ix):
+    total, first = ix.search("民政", limit=2)
+    total2, rest = ix.search("民政", limit=2, offset=2)
+    assert total == total2 == 3 and len(first) == 2 and len(rest) == 1
+    assert {h.record_id for h in first + rest} == {1, 2, 4}
+
+
+def test_no_match_and_empty_query(ix):
+    assert ix.search("火星基地") == (0, [])
+    assert ix.search("   ，。") == (0, [])
+
+
+def test_delete_and_doc_ids(ix):
+    assert ix.doc_ids() == {1, 2, 3, 4, 5}
+    ix.delete([2, 4])
+    ix.commit()
+    assert ix.doc_ids() == {1, 3, 5}
+    assert ids(ix.search("临时救助")) == []
+
+
+def test_add_same_record_replaces_it(ix):
+    ix.add([IndexDoc(3, "低保核对报告（更正）", ["更正后的内容：五保供养。"], office="HDJ", year=2015)])
+    ix.commit()
+    assert ix.doc_ids() == {1, 2, 3, 4, 5}
+    assert ids(ix.search("最低生活保障")) == []
+    assert ids(ix.search("五保供养")) == [3]
+
+
+def test_reopen_and_clear(tmp_path, backend):
+    with open_index(tmp_path / "i", backend) as ix:
+        ix.add(DOCS[:2])                      # committed by the context manager
+    with open_index(tmp_path / "i", backend) as ix:
+        assert ix.doc_ids() == {1, 2}
+        assert ids(ix.search("民政办")) == [2, 1] or set(ids(ix.search("民政办"))) == {1, 2}
+        ix.clear()
+        assert ix.doc_ids() == set()
+
+
+def test_exception_in_context_rolls_back(tmp_path, backend):
+    with pytest.raises(RuntimeError):
+        with open_index(tmp_path / "i", backend) as ix:
+            ix.add(DOCS[:1])
+            raise RuntimeError("boom")
+    with open_index(tmp_path / "i", backend) as ix:
+        assert ix.doc_ids() == set()
+
+
+def test_wrong_backend_directory_is_explained(tmp_path, backend):
+    other = [b for b in BACKENDS if b != backend][0]
+    with open_index(tmp_path / "i", other) as ix:
+        ix.add(DOCS[:1])
+    with pytest.raises(IndexError_) as e:
+        open_index(tmp_path / "i", backend)
+    assert "reindex" in str(e.value)
+
+
+def test_unknown_backend(tmp_path):
+    with pytest.raises(IndexError_):
+        open_index(tmp_path / "i", "lucene")
+
+
+WRITER = r"""
+import sys, time
+from indexer import open_index, IndexDoc
+ix = open_index(sys.argv[1], sys.argv[2])
+ix.add([IndexDoc(100 + i, "写入中", ["并发写入的文件内容"]) for i in range(50)])
+print("ready", flush=True)
+time.sleep(float(sys.argv[3]))
+ix.commit()
+ix.close()
+"""
+
+
+def test_search_while_another_process_writes(ix, tmp_path, backend):
+    """A writer in another process holds the index; searches keep answering from the last commit."""
+    proc = subprocess.Popen([sys.executable, "-c", WRITER, str(ix.index_dir), backend, "2"],
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "ready"
+        reader = open_index(ix.index_dir, backend)
+        assert ids(reader.search("专职民政助理员")) == [1]
+        assert ids(reader.search("并发写入")) == []
+        reader.close()
+    finally:
+        assert proc.wait(timeout=60) == 0
+    reader = open_index(ix.index_dir, backend)
+    assert len(ids(reader.search("并发写入", limit=100))) == 50
+    reader.close()
+
+
+def test_killed_writer_leaves_no_stale_lock(tmp_path, backend):
+    d = tmp_path / "i"
+    open_index(d, backend).close()
+    proc = subprocess.Popen([sys.executable, "-c", WRITER, str(d), backend, "60"], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "ready"
+    proc.kill()
+    proc.wait()
+    with open_index(d, backend) as ix:           # the writer lock is free again
+        ix.add(DOCS[:1])
+    with open_index(d, backend) as ix:
+        assert ix.doc_ids() == {1}
+
+
+def test_hit_to_dict_is_json():
+    h = Hit(7, 1.23456, 2, "民政办公室", [(0, 3)], True)
+    d = json.loads(json.dumps(h.to_dict(), ensure_ascii=False))
+    assert d == {"record_id": 7, "score": 1.2346, "page": 2, "snippet": "民政办公室", "highlights": [[0, 3]], "phrase": True}

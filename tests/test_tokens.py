@@ -1,0 +1,39 @@
+"""indexer.tokens: bigrams, single characters and words; what a query requires."""
+from indexer.tokens import query_terms, squash, stream, unigrams
+
+
+def test_stream_bigrams_words_and_single_runs():
+    assert stream("民政办公室") == ["民政", "政办", "办公", "公室"]
+    assert stream("2014年5月6日") == ["2014", "年", "5", "月", "6", "日"]
+    assert stream("使用Word文档") == ["使用", "word", "文档"]
+    assert stream("民，政") == ["民", "政"]          # punctuation separates runs
+
+
+def test_unigrams_are_every_cjk_character():
+    assert unigrams("民政 ok 办") == ["民", "政", "办"]
+
+
+def test_query_terms_two_chars():
+    q = query_terms("民政")
+    assert q.body == ("民政",) and q.chars == () and q.squashed == "民政"
+
+
+def test_query_terms_one_char_and_edges():
+    q = query_terms("民")
+    assert q.body == () and q.chars == ("民",)
+    q = query_terms("2014年")
+    assert q.body == ("2014",) and q.chars == ("年",)
+    # an edge one-character run is not a positional phrase token (the document may continue it)
+    assert [t for _, t in q.phrase] == ["2014"]
+    q = query_terms("2014年5月")
+    assert [t for _, t in q.phrase] == ["2014", "年", "5"]
+
+
+def test_query_phrase_offsets_are_consecutive():
+    q = query_terms("基层民政办")
+    assert q.phrase == ((0, "基层"), (1, "层民"), (2, "民政"), (3, "政办"))
+
+
+def test_squash_keeps_only_searchable_characters():
+    assert squash("永民发〔2014〕12号") == "永民发201412号"
+    assert squash("ABC-def") == "abcdef"
