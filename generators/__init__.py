@@ -7,3 +7,5 @@ from .standard import Finding, check_office
 # --- documents: generate (issue 3, generate)
 from .documents import KIND_NAMES, KINDS, GenerateError, GenerateReport, generate_documents
 from .render import find_template
+# --- inspectors' reports (issue 6)
+from .reports import FORMATS as REPORT_FORMATS, render_report

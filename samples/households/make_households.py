@@ -45,7 +45,7 @@ METADATA_GAPS: dict[tuple[str, str, int, str], str] = {
 # (office, class, index, document type) whose household and type are left for ingest to infer
 INFER = {("QSZ", "DB", 0, "入户调查表"), ("BSX", "YL", 1, "申请书"), ("DMJD", "TK", 3, "审批表")}
 
-COLUMNS = ["path", "题名", "机构", "类别", "年度", "日期", "责任者", "保管期限", "户主身份证号", "文件类型"]
+COLUMNS = ["path", "题名", "机构", "类别", "年度", "日期", "责任者", "保管期限", "户主身份证号", "文件类型", "开放标识"]
 
 
 def author(doc: str, office, recipient) -> str:
@@ -91,7 +91,8 @@ def main() -> None:
                     row = {"path": rel.as_posix(), "题名": f"{r.name}{cls.name}{doc}", "机构": office.code,
                            "类别": code, "年度": str(when.year), "日期": when.isoformat(),
                            "责任者": author(doc, office, r), "保管期限": cls.retention,
-                           "户主身份证号": r.household or r.id_number, "文件类型": doc}
+                           "户主身份证号": r.household or r.id_number, "文件类型": doc,
+                           "开放标识": "控制"}     # household files hold personal data
                     blank = METADATA_GAPS.get((office.code, code, i, doc))
                     if blank:
                         row[blank] = ""

@@ -1,0 +1,171 @@
+"""Every report format opens in its own library and says the same numbers as the JSON."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+
+import pytest
+
+import archive
+from test_report_sample import TODAY, build_sample
+
+import generators
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    from click.testing import CliRunner
+
+    import cli
+
+    base = tmp_path_factory.mktemp("formats")
+    root = base / "root"
+    r = CliRunner().invoke(cli.cli, ["--root", str(root), "init", "--sample"], obj={})
+    assert r.exit_code == 0, r.output
+    settings = build_sample(root)
+    rep = archive.completeness_report(settings, today=TODAY)
+    std = archive.standardization_report(settings, today=TODAY)
+    files = {fmt: generators.render_report(rep, fmt, base / f"c.{fmt}") for fmt in ("json", "csv", "xlsx", "docx", "pdf")}
+    sfiles = {fmt: generators.render_report(std, fmt, base / f"s.{fmt}") for fmt in ("xlsx", "docx", "pdf")}
+    return {"root": root, "rep": rep.to_dict(), "std": std.to_dict(), "files": files, "sfiles": sfiles}
+
+
+def office_numbers(rep) -> dict[str, tuple[int, int, int]]:
+    return {o["code"]: (o["households"], o["complete"], o["missing_count"]) for o in rep["offices"]}
+
+
+def test_json_file_is_the_stable_shape(built):
+    d = json.loads(built["files"]["json"].read_text(encoding="utf-8"))
+    assert d["offices"] and {"code", "name", "classes"} <= set(d["offices"][0])
+    c = d["offices"][0]["classes"][0]
+    assert {"category", "households", "complete", "missing"} <= set(c)
+    ytz = next(o for o in d["offices"] if o["code"] == "YTZ")
+    m = next(c for c in ytz["classes"] if c["category"] == "DB")["missing"]
+    assert m and set(m[0]) >= {"household", "document_type"}
+    assert office_numbers(d) == office_numbers(built["rep"])
+
+
+def test_xlsx_one_sheet_per_view_with_a_native_chart(built):
+    from openpyxl import load_workbook
+
+    path = built["files"]["xlsx"]
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["机构汇总", "机构×救助类别", "缺件明细", "著录缺项", "件号断号", "逾期未装订", "原件校验"]
+    with zipfile.ZipFile(path) as z:
+        charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
+        assert len(charts) == 1 and b"barChart>" in z.read(charts[0]) and "机构汇总".encode() in z.read(charts[0])
+        assert b"charts/chart1.xml" in z.read("xl/drawings/_rels/drawing1.xml.rels")
+    ws = wb["机构汇总"]
+    header = [c.value for c in ws[3]]
+    rows = {r[0]: dict(zip(header, r)) for r in ws.iter_rows(min_row=4, values_only=True) if r[0]}
+    for code, (hh, ok, miss) in office_numbers(built["rep"]).items():
+        assert (rows[code]["应建户档"], rows[code]["齐全户档"], rows[code]["缺件数"]) == (hh, ok, miss)
+    assert rows["YTZ"]["齐全率（%）"] == 86.0
+    miss = [r for r in wb["缺件明细"].iter_rows(min_row=4, values_only=True) if r[0]]
+    assert len(miss) == 9 and {r[0] for r in miss} == {"YTZ"}
+
+
+def test_csv_agrees(built):
+    text = built["files"]["csv"].read_bytes().decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    summary = {r["机构代码"]: r for r in rows if r["视图"] == "机构汇总"}
+    for code, (hh, ok, miss) in office_numbers(built["rep"]).items():
+        assert (int(summary[code]["应建户档"]), int(summary[code]["齐全户档"]), int(summary[code]["缺件数"])) == (hh, ok, miss)
+    missing = [r for r in rows if r["视图"] == "缺件明细"]
+    want = {(m["household"], m["document_type"]) for o in built["rep"]["offices"] for c in o["classes"] for m in c["missing"]}
+    assert {(r["户主身份证号/户号"], r["缺少的材料"]) for r in missing} == want
+
+
+def test_docx_has_chart_tables_and_east_asian_fonts(built):
+    import docx
+
+    path = built["files"]["docx"]
+    d = docx.Document(str(path))
+    assert len(d.inline_shapes) == 1                             # the chart image
+    table = d.tables[0]
+    header = [c.text for c in table.rows[0].cells]
+    rows = {r.cells[0].text: dict(zip(header, (c.text for c in r.cells))) for r in table.rows[1:]}
+    for code, (hh, ok, miss) in office_numbers(built["rep"]).items():
+        assert (int(rows[code]["应建户档"]), int(rows[code]["齐全户档"]), int(rows[code]["缺件数"])) == (hh, ok, miss)
+    missing_table = d.tables[2]
+    assert len(missing_table.rows) == 1 + 9
+    with zipfile.ZipFile(path) as z:
+        styles = z.read("word/styles.xml").decode("utf-8")
+        body = z.read("word/document.xml").decode("utf-8")
+    assert 'w:eastAsia="宋体"' in styles and 'w:eastAsia="黑体"' in styles
+    assert "<w:tblHeader" in body                                # header rows repeat across pages
+    sect = d.sections[0]
+    for t in d.tables:                                           # tables fit the printable width
+        total = sum(c.width for c in t.rows[0].cells)
+        assert total <= sect.page_width - sect.left_margin - sect.right_margin
+
+
+def test_pdf_opens_with_chart_and_same_numbers(built):
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(built["files"]["pdf"]))
+    assert len(reader.pages) >= 2
+    text = "".join(p.extract_text() for p in reader.pages)
+    flat = "".join(text.split())
+    assert "档案完整性报告" in flat and "云台镇" in flat and "缺件明细" in flat
+    s = built["rep"]["summary"]
+    assert f"应建户档{s['households']}户，齐全{s['complete']}户" in flat
+    ytz = next(o for o in built["rep"]["offices"] if o["code"] == "YTZ")
+    m = ytz["classes"][0]["missing"][0]
+    assert m["household"] in flat
+    images = [x for x in reader.pages[0].images]
+    assert images, "the chart image is on the first page"
+
+
+def test_standardization_formats_agree(built):
+    import docx
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    std = built["std"]
+    scores = {o["code"]: o["score"] for o in std["offices"]}
+    wb = load_workbook(built["sfiles"]["xlsx"])
+    assert wb.sheetnames == ["总评", "检查项"]
+    xl = {r[0]: r[2] for r in wb["总评"].iter_rows(min_row=4, values_only=True) if r[0]}
+    assert {k: float(v) for k, v in xl.items()} == scores
+    with zipfile.ZipFile(built["sfiles"]["xlsx"]) as z:
+        assert any(n.startswith("xl/charts/chart") for n in z.namelist())
+    items = [r for r in wb["检查项"].iter_rows(min_row=4, values_only=True) if r[0]]
+    assert len(items) == sum(len(o["items"]) for o in std["offices"])
+    d = docx.Document(str(built["sfiles"]["docx"]))
+    dx = {r.cells[0].text: float(r.cells[2].text) for r in d.tables[0].rows[1:]}
+    assert dx == scores and len(d.inline_shapes) == 1
+    flat = "".join("".join(p.extract_text() for p in PdfReader(str(built["sfiles"]["pdf"])).pages).split())
+    assert "规范化建设检查验收报告" in flat and "合格线" in flat and "不合格" in flat
+
+
+# ---------------------------------------------------------------- through the CLI
+def test_cli_text_json_and_files(built, invoke, tmp_path):
+    root = built["root"]
+    r = invoke(root, "report", "completeness")
+    assert "机构汇总" in r.stdout and "云台镇" in r.stdout and r.stderr == ""
+    d = json.loads(invoke(root, "report", "completeness", "--format", "json").stdout)
+    assert office_numbers(d) == office_numbers(built["rep"])
+    d = json.loads(invoke(root, "report", "completeness", "--office", "YTZ", "--category", "DB", "--format", "json").stdout)
+    assert [len(c["missing"]) for c in d["offices"][0]["classes"]] == [4]
+    out = tmp_path / "县完整性.xlsx"
+    r = invoke(root, "report", "completeness", "--out", out)           # format from the suffix
+    assert out.is_file() and zipfile.is_zipfile(out) and str(out) in r.stdout
+    r = invoke(root, "report", "standardization", "--format", "docx")  # default path under ROOT/out/reports
+    made = list((root / "out" / "reports").glob("standardization-*.docx"))
+    assert len(made) == 1 and str(made[0]) in r.stdout
+    r = invoke(root, "report", "standardization", "--office", "YTZ")
+    assert "云台镇" in r.stdout and "否" in r.stdout
+
+
+def test_cli_bad_office_is_a_chinese_error(built, invoke):
+    r = invoke(built["root"], "report", "completeness", "--office", "XYZ", ok=False)
+    assert r.exit_code == 1 and "XYZ" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_commands_have_help(invoke):
+    for cmd in ("completeness", "standardization"):
+        r = invoke(None, "report", cmd, "--help")
+        assert "--format" in r.stdout and "--out" in r.stdout
