@@ -331,8 +331,7 @@ def build_corpus(root: Path, *, scans: bool = True) -> list[CorpusDoc]:
             [3, "赵某某", "石桥村", "医疗救助", 5200]]
     p = write_xlsx(root / "救助台账.xlsx", "2016年临时救助发放台账", rows)
     docs.append(CorpusDoc(p, "xlsx", "2016年临时救助发放台账",
-                          ["台账2016年临时救助发放台账序号姓名村（社区）救助类别金额（元）1张某某李家村临时救助3000"
-                           "2王某某李家村临时救助30003赵某某石桥村医疗救助5200"]))
+                          ["\n".join(["台账", "2016年临时救助发放台账"] + ["  ".join(str(v) for v in r) for r in rows])]))
     if not scans:
         return docs
 
@@ -360,6 +359,51 @@ def build_corpus(root: Path, *, scans: bool = True) -> list[CorpusDoc]:
     p = write_text_pdf(root / "乱码文字层.pdf", "", [g], image_pages={0: img(g)}, garbage_layer=True)
     docs.append(CorpusDoc(p, "pdf", "", [g], scanned=True, notes=["garbage layer"]))
     return docs
+
+
+# ------------------------------------------------------------------ measuring
+def cjk_only(text: str) -> str:
+    from indexer import normalize
+    return "".join(ch for ch in normalize(text) if "\u4e00" <= ch <= "\u9fff")
+
+
+def edit_distance(a: str, b: str) -> int:
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def cer(truth: str, got: str) -> float:
+    """Character error rate on CJK characters, both sides folded to simplified."""
+    t, g = cjk_only(truth), cjk_only(got)
+    return edit_distance(t, g) / max(1, len(t))
+
+
+_SHARED: dict = {}
+
+
+def shared_corpus(base: Path) -> list[CorpusDoc]:
+    """build_corpus once per test session (several test modules use it)."""
+    key = str(base)
+    if key not in _SHARED:
+        _SHARED[key] = build_corpus(base)
+    return _SHARED[key]
+
+
+_EXTRACTED: dict = {}
+
+
+def extracted(doc: CorpusDoc, engine=None, jobs: int = 2):
+    """indexer.extract for a corpus file, cached per (file, engine) for the session (OCR is slow)."""
+    from indexer import extract
+    key = (str(doc.path), getattr(engine, "name", None))
+    if key not in _EXTRACTED:
+        _EXTRACTED[key] = extract(doc.path, doc.kind, ocr=engine, jobs=jobs)
+    return _EXTRACTED[key]
 
 
 if __name__ == "__main__":   # python tests/corpus.py DIR — write the corpus for a look
