@@ -19,8 +19,33 @@ def run_demo(root: Path | str) -> Iterator[str]:
     # --- step: generate (issue 3) ---
     # --- step: ingest historic files + searches (issue 4) ---
     # --- step: ingest household files (issue 6) ---
+    from .config import SAMPLES_DIR
+    from .ingest import ingest as ingest_files
+
+    households_manifest = SAMPLES_DIR / "households" / "manifest.csv"
+    got = ingest_files(settings, [], manifest=households_manifest)
+    yield (f"已按清单导入示例户档 {len(got.ingested)} 件（{households_manifest}）"
+           + (f"，{len(got.rejected)} 件未导入" if got.rejected else ""))
     # --- step: bind (issue 5) ---
     # --- step: completeness report (issue 6) ---
+    from generators import render_report
+    from generators.reports import summary_lines
+
+    from .completeness import completeness_report
+    from .standardization import standardization_report
+
+    comp = completeness_report(settings)
+    reports = settings.out_dir / "reports"
+    made = [render_report(comp, fmt, reports / f"completeness.{fmt}") for fmt in ("xlsx", "docx")]
+    yield "县档案完整性报告：" + summary_lines(comp.to_dict())[0]
+    for o in comp.offices:
+        if o["missing_count"]:
+            gaps = "、".join(f"{c['category']} 缺 {len(c['missing'])} 件" for c in o["classes"] if c["missing"])
+            yield f"    {o['name']}（{o['code']}）：{o['households']} 户中 {o['complete']} 户齐全，{gaps}"
+    std = standardization_report(settings, completeness=comp)
+    made.append(render_report(std, "docx", reports / "standardization.docx"))
+    yield "规范化建设验收：" + summary_lines(std.to_dict())[0]
+    yield "    报告文件：" + "、".join(str(p) for p in made)
     # --- step: search page hint (issue 7) ---
     import shlex
 

@@ -348,7 +348,7 @@ def chart_png(chart: Chart, width: int = 1600, height: int = 700) -> bytes:
         if i:
             d.line([(left + 1, y), (right, y)], fill="#DDDDDD", width=1)
         d.text((left - 14, y), f"{v:g}", font=f_small, fill="black", anchor="rm")
-    d.text((30, (top + bottom) / 2), chart.y_title, font=f_small, fill="black", anchor="mm")
+    d.text((left - 60, top - 30), chart.y_title, font=f_small, fill="black", anchor="ls")
     n = max(len(chart.labels), 1)
     slot = (right - left) / n
     bar_w = min(slot * 0.6, 160)
