@@ -64,7 +64,7 @@ def build_fonts(text: str, work_dir: Path | str) -> Fonts:
     for kind, file in FILES.items():
         ttf = Path(work_dir) / f"{kind}-{digest}.ttf"
         if not ttf.is_file():
-            _subset_to_ttf(_find(file), chars, ttf)
+            _subset_to_ttf(_find(file), chars, ttf, f"Noto{kind.title()}SC-{digest}")
         names[kind] = _register(ttf, f"Noto{kind.title()}SC-{digest}")
     return Fonts(serif=names["serif"], sans=names["sans"], chars=frozenset(chars))
 
@@ -78,7 +78,7 @@ def _register(ttf: Path, name: str) -> str:
     return name
 
 
-def _subset_to_ttf(src: Path, chars: str, dest: Path) -> None:
+def _subset_to_ttf(src: Path, chars: str, dest: Path, ps_name: str) -> None:
     from fontTools import subset
     from fontTools.pens.cu2quPen import Cu2QuPen
     from fontTools.pens.ttGlyphPen import TTGlyphPen
@@ -122,6 +122,11 @@ def _subset_to_ttf(src: Path, chars: str, dest: Path) -> None:
     post.mapping = {}
     post.glyphOrder = order
     font.sfntVersion = "\x00\x01\x00\x00"
+    # each subset gets its own PostScript name: reportlab keeps faces by that name, and two different
+    # subsets under one name would make the second volume draw with the first one's glyphs
+    for rec in font["name"].names:
+        if rec.nameID in (3, 4, 6):
+            rec.string = ps_name
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_suffix(".tmp")
     font.save(str(tmp))
