@@ -18,6 +18,27 @@ def run_demo(root: Path | str) -> Iterator[str]:
     yield f"1. 已创建示例县“{settings.county_name}”的档案根目录：{settings.root}"
     # --- step: generate (issue 3) ---
     # --- step: ingest historic files + searches (issue 4) ---
+    from .config import SAMPLES_DIR
+    from .errors import MissingToolError
+    from .ingest import ingest as _ingest
+    from .search import search as _search
+
+    historic = SAMPLES_DIR / "historic"
+    try:
+        got = _ingest(settings, [historic / "files"], manifest=historic / "manifest.csv")
+    except MissingToolError as e:          # no tesseract: scans are stored and catalogued, their text waits
+        yield f"（{e}；扫描件暂不识别文字）"
+        got = _ingest(settings, [historic / "files"], manifest=historic / "manifest.csv", ocr=False)
+    yield f"导入历史档案（{historic}）：{got.summary().splitlines()[0]}"
+    for q, why in (("救灾救济款", "简体查询，命中繁体扫描件"), ("臨時救助", "繁体查询，命中简体扫描台账"),
+                   ("持证上岗", "文本层 PDF")):
+        res = _search(settings, q, limit=2)
+        yield f"    检索“{q}”（{why}）：共 {res.total} 条"
+        for h in res.hits:
+            snip = " ".join(h["snippet"].split())
+            at = max(0, snip.find("【") - 20)
+            yield f"      #{h['record_id']} {h['title']}（第 {h['page']} 页）：…{snip[at:at + 60]}…"
+    yield f"    试试：minzheng --root {settings.root} search 低保年审 ；minzheng --root {settings.root} show 1 --text"
     # --- step: ingest household files (issue 6) ---
     from .config import SAMPLES_DIR
     from .ingest import ingest as ingest_files

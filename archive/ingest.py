@@ -308,19 +308,20 @@ class _Run:
         extra = given.pop("extra", None)
         vals = {k: given.get(k) or self.defaults.get(k) for k in
                 ("title", "doc_number", "author", "doc_date", "office", "category", "year", "retention",
-                 "household", "document_type")}
+                 "household", "document_type", "open_status", "security")}
         meta = {"kind": det.kind, **({"manifest": extra} if extra else {}), **facts}
         if m:
             meta["manifest_row"] = m.row
         with catalog.transaction(self.conn):
             cur = self.conn.execute(
                 "INSERT INTO records(sha256, state, original_name, original_path, mime, size, title, doc_number,"
-                " author, doc_date, office, category, year, retention, household, document_type, meta, ingested_at)"
-                " VALUES (?, 'stored', ?,?,?,?, ?,?,?,?, ?,?,?,?, ?,?, ?,?)",
+                " author, doc_date, office, category, year, retention, household, document_type, open_status,"
+                " security, meta, ingested_at)"
+                " VALUES (?, 'stored', ?,?,?,?, ?,?,?,?, ?,?,?,?, ?,?,?,?, ?,?)",
                 (sha, path.name, str(path.resolve()), det.mime, path.stat().st_size, vals["title"],
                  vals["doc_number"], vals["author"], vals["doc_date"], vals["office"], vals["category"],
-                 vals["year"], vals["retention"], vals["household"], vals["document_type"],
-                 json.dumps(meta, ensure_ascii=False), catalog.now()))
+                 vals["year"], vals["retention"], vals["household"], vals["document_type"], vals["open_status"],
+                 vals["security"], json.dumps(meta, ensure_ascii=False), catalog.now()))
             rid = cur.lastrowid
             catalog.log_event(self.conn, "ingest.store_object", rid, sha256=sha, created=created)
             catalog.log_event(self.conn, "ingest.catalog_record", rid, name=path.name, file_kind=det.kind,

@@ -2,7 +2,8 @@
 
 Columns (Chinese header or English alias; order free; only `path` is required):
   path/路径/文件 · 题名/title · 文号/doc_number · 责任者/author · 日期/date · 机构/office ·
-  类别/门类/category · 年度/year · 保管期限/retention · 户主身份证号/户号/household · 文件类型/document_type
+  类别/门类/category · 年度/year · 保管期限/retention · 户主身份证号/户号/household · 文件类型/document_type ·
+  开放标识/open_status · 密级/security
 Relative paths are relative to the manifest's own folder. Other columns (备注 …) are kept in the record's meta.
 """
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 from .errors import DataError
 
 FIELDS = ("path", "title", "doc_number", "author", "doc_date", "office", "category", "year", "retention",
-          "household", "document_type")
+          "household", "document_type", "open_status", "security")
 
 ALIASES = {
     "path": ("path", "路径", "文件", "文件路径", "file"),
@@ -30,6 +31,8 @@ ALIASES = {
     "retention": ("保管期限", "retention"),
     "household": ("户主身份证号/户号", "户主身份证号", "户号", "household", "身份证号"),
     "document_type": ("文件类型", "document_type", "doc_type"),
+    "open_status": ("开放标识", "open_status"),
+    "security": ("密级", "security"),
 }
 _HEADER = {alias.lower(): key for key, names in ALIASES.items() for alias in names}
 

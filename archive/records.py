@@ -9,7 +9,8 @@ from .textstore import read_pages
 FIELDS = [
     ("id", "记录号"), ("archival_code", "档号"), ("title", "题名"), ("doc_number", "文号"), ("author", "责任者"),
     ("doc_date", "日期"), ("office", "机构"), ("category", "类别"), ("year", "年度"), ("retention", "保管期限"),
-    ("household", "户主身份证号/户号"), ("document_type", "文件类型"), ("pages", "页数"), ("text_source", "文字来源"),
+    ("household", "户主身份证号/户号"), ("document_type", "文件类型"),
+    ("open_status", "开放标识"), ("security", "密级"), ("pages", "页数"), ("text_source", "文字来源"),
     ("original_name", "原文件名"), ("original_path", "原路径"), ("mime", "格式（按内容检测）"), ("encoding", "文字编码"), ("size", "大小（字节）"),
     ("sha256", "SHA-256"), ("state", "状态"), ("ingested_at", "导入时间"),
 ]
