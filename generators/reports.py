@@ -24,7 +24,6 @@ FORMATS = ("text", "json", "csv", "xlsx", "docx", "pdf")
 CJK_FONT_FILES = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
                   "/usr/share/fonts/opentype/noto-cjk/NotoSansCJK-Regular.ttc",
                   "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc")
-TEXT_ROWS = 100           # the screen shows at most this many rows per view
 MAX_DOC_ROWS = 1000        # docx/pdf list at most this many rows per view (xlsx/csv/json have them all)
 
 
@@ -36,6 +35,7 @@ class View:
     rows: list[dict] = field(default_factory=list)
     widths: list[float] | None = None           # relative column widths for docx/pdf
     note: str = ""
+    text_rows: int = 100                        # rows shown on screen (text format)
 
 
 @dataclass
@@ -93,10 +93,15 @@ def completeness_views(rep: dict) -> tuple[list[View], Chart]:
                 missing.rows.append({"code": o["code"], "name": o["name"], "category": c["category"],
                                      "household": m["household"], "household_name": m.get("name", ""),
                                      "village": m.get("village", ""), "document_type": m["document_type"]})
+    meta_fields = View("metadata_fields", "著录缺项统计", [
+        ("code", "机构代码"), ("name", "机构"), ("field", "著录项"), ("records", "缺此项的件数")], widths=[1, 1.3, 1.2, 1.2])
+    for o in offices:
+        for f, n in o["metadata_gap_fields"].items():
+            meta_fields.rows.append({"code": o["code"], "name": o["name"], "field": f, "records": n})
     meta = View("metadata", "著录缺项", [
         ("code", "机构代码"), ("record_id", "记录号"), ("original_name", "文件名"), ("title", "题名"),
         ("year", "年度"), ("category", "类别"), ("missing", "缺少的著录项")],
-        widths=[1, 0.8, 2.6, 3, 0.7, 0.6, 1.8])
+        widths=[1, 0.8, 2.6, 3, 0.7, 0.6, 1.8], text_rows=20)
     seq = View("sequence", "件号断号", [
         ("code", "机构代码"), ("category", "类别"), ("year", "年度"), ("retention", "保管期限"),
         ("missing", "缺号"), ("duplicates", "重号")], widths=[1, 0.8, 0.8, 1, 4, 2])
@@ -121,7 +126,7 @@ def completeness_views(rep: dict) -> tuple[list[View], Chart]:
     if s["metadata_gaps"] > len(meta.rows):
         meta.note = f"共 {s['metadata_gaps']} 件，此处列出前 {len(meta.rows)} 件"
     chart = Chart("各机构户档齐全率", [o["name"] for o in offices], [o["percent"] for o in offices], "齐全率（%）")
-    return [summary, overview, missing, meta, seq, unbound, fix], chart
+    return [summary, overview, missing, meta_fields, meta, seq, unbound, fix], chart
 
 
 def _range(a: int, b: int) -> str:
@@ -223,7 +228,7 @@ def render_text(rep: dict) -> str:
         if not v.rows:
             continue
         lines += ["", f"【{v.title}】" + (f"（{v.note}）" if v.note else "")]
-        rows = v.rows[:TEXT_ROWS]
+        rows = v.rows[:v.text_rows]
         lines.append(format_table(rows, v.columns))
         if len(v.rows) > len(rows):
             lines.append(f"……（共 {len(v.rows)} 行，只显示前 {len(rows)} 行；完整清单请用 --format xlsx 或 csv）")

@@ -294,3 +294,24 @@ def test_standardization_pass_line_comes_from_the_rule_set(sample, tmp_path):
 
     d = archive.standardization_report(sample, office="YTZ", rules=load_rules_file(p), today=TODAY).to_dict()
     assert d["offices"][0]["qualifies"] and d["pass_score"] == 4
+
+
+@pytest.mark.slow
+def test_real_ingest_of_one_office_then_report(tmp_path, invoke):
+    """The household files of 青山镇 through `minzheng ingest --manifest`: complete, one record inferred."""
+    root = tmp_path / "r"
+    invoke(root, "init", "--sample")
+    rows = [r for r in manifest_rows() if r["机构"] == "QSZ"]
+    man = tmp_path / "qsz.csv"
+    with open(man, "w", encoding="utf-8-sig", newline="") as f:
+        w = csv.DictWriter(f, list(rows[0]))
+        w.writeheader()
+        for r in rows:
+            w.writerow({**r, "path": str(HOUSEHOLDS / r["path"])})
+    r = invoke(root, "ingest", "--manifest", man, "--jobs", "1", "--no-ocr", "--json")
+    assert len(json.loads(r.stdout)["ingested"]) == len(rows)
+    d = json.loads(invoke(root, "report", "completeness", "--office", "QSZ", "--format", "json").stdout)
+    o = d["offices"][0]
+    assert (o["households"], o["complete"], o["missing_count"]) == (50, 50, 0)
+    assert o["needs_review"] == 1                       # the row whose household and type ingest inferred
+    assert all(c["unmatched_records"] == 0 for c in o["classes"])
