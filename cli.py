@@ -424,9 +424,11 @@ def _write_report(settings, rep, kind: str, fmt: str | None, out: Path | None) -
 @out_option
 @rules_option
 @click.option("--fixity", is_flag=True, help="逐件重新计算原件的 SHA-256（较慢）；默认只核对原件是否存在、大小是否相符")
+@json_option
 @click.pass_context
-def report_completeness(ctx, office, year, category, fmt, out, rules_name, fixity):
+def report_completeness(ctx, office, year, category, fmt, out, rules_name, fixity, as_json):
     """档案完整性报告：各机构×救助类别的户档齐全率、缺哪户哪份材料、著录缺项、件号断号、逾期未装订、原件校验。"""
+    fmt = "json" if as_json else fmt
     settings = settings_of(ctx)
     rules = archive.load_rules(settings, rules_name)
     rep = archive.completeness_report(settings, office=office, year=year, category=category, rules=rules,
@@ -440,9 +442,11 @@ def report_completeness(ctx, office, year, category, fmt, out, rules_name, fixit
 @format_option
 @out_option
 @rules_option
+@json_option
 @click.pass_context
-def report_standardization(ctx, office, year, fmt, out, rules_name):
+def report_standardization(ctx, office, year, fmt, out, rules_name, as_json):
     """规范化建设年终验收：每个民政办逐项合格与否及依据、得分、能否申请返还一半建设经费。"""
+    fmt = "json" if as_json else fmt
     settings = settings_of(ctx)
     rules = archive.load_rules(settings, rules_name)
     rep = archive.standardization_report(settings, office=office, year=year, rules=rules)

@@ -157,6 +157,8 @@ def test_cli_text_json_and_files(built, invoke, tmp_path):
     r = invoke(root, "report", "standardization", "--format", "docx")  # default path under ROOT/out/reports
     made = list((root / "out" / "reports").glob("standardization-*.docx"))
     assert len(made) == 1 and str(made[0]) in r.stdout
+    d = json.loads(invoke(root, "report", "standardization", "--office", "YTZ", "--json").stdout)
+    assert d["offices"][0]["qualifies"] is False and d["offices"][0]["items"][0]["key"] == "staffing"
     r = invoke(root, "report", "standardization", "--office", "YTZ")
     assert "云台镇" in r.stdout and "否" in r.stdout
 

@@ -315,3 +315,4 @@ def test_real_ingest_of_one_office_then_report(tmp_path, invoke):
     assert (o["households"], o["complete"], o["missing_count"]) == (50, 50, 0)
     assert o["needs_review"] == 1                       # the row whose household and type ingest inferred
     assert all(c["unmatched_records"] == 0 for c in o["classes"])
+    assert o["metadata_gap_fields"] == {"档号": 175}     # every other DA/T 18 item came from the manifest
