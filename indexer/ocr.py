@@ -89,9 +89,12 @@ def _parse_tsv(tsv: str) -> OcrResult:
 
 
 class TesseractEngine:
-    """tesseract through its CLI (archive.tools.TESSERACT), one page per call, one thread each."""
+    """tesseract through its CLI (archive.tools.TESSERACT), one page per call, one thread each.
 
-    def __init__(self, langs: str = "chi_sim", *, name: str | None = None, psm: int = 3):
+    psm 6 (one uniform block of text): on our scans it halves the time of the automatic layout
+    analysis (psm 3) and avoids its false columns on short or widely spaced Chinese pages."""
+
+    def __init__(self, langs: str = "chi_sim", *, name: str | None = None, psm: int = 6):
         self.langs = langs
         self.psm = psm
         self.name = name or f"tesseract-{langs}"

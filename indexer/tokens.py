@@ -1,10 +1,11 @@
-"""Tokens for the index: CJK runs → overlapping bigrams (+ single characters), Latin/digits → words.
+"""Tokens for the index: runs of CJK and digits → overlapping bigrams (+ single characters),
+Latin letters → lowercase words.
 
 Text must be normalized first (`indexer.normalize`). Every backend stores the same tokens:
 - `stream(text)` — the positional token stream for the `body` field: a CJK run of two or more
-  characters gives its bigrams in order, a one-character run gives that character, a Latin or
-  digit run gives the lowercase word. Phrase queries over it have real positions.
-- `unigrams(text)` — every CJK character, for one-character queries.
+  characters gives its bigrams in order, a one-character run gives that character, a run of
+  Latin letters gives the lowercase word. Phrase queries over it have real positions.
+- `unigrams(text)` — every CJK character and digit, for one-character queries.
 """
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from dataclasses import dataclass
 
 from .normalize import CJK_RANGES
 
-_SEGMENT = re.compile(rf"([{CJK_RANGES}]+)|([A-Za-z0-9]+)")
+# Digits are bigrammed together with the CJK characters around them, so that a query cut in the
+# middle of a number or date ("4年2月7日", "3〕58号") still matches; Latin letters form words.
+_SEGMENT = re.compile(rf"([{CJK_RANGES}0-9]+)|([A-Za-z]+)")
 
 
 def segments(text: str) -> list[tuple[str, str]]:

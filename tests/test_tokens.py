@@ -4,13 +4,14 @@ from indexer.tokens import query_terms, squash, stream, unigrams
 
 def test_stream_bigrams_words_and_single_runs():
     assert stream("民政办公室") == ["民政", "政办", "办公", "公室"]
-    assert stream("2014年5月6日") == ["2014", "年", "5", "月", "6", "日"]
+    assert stream("2014年5月6日") == ["20", "01", "14", "4年", "年5", "5月", "月6", "6日"]   # digits too
+    assert stream("XY-77") == ["xy", "77"]
     assert stream("使用Word文档") == ["使用", "word", "文档"]
     assert stream("民，政") == ["民", "政"]          # punctuation separates runs
 
 
 def test_unigrams_are_every_cjk_character():
-    assert unigrams("民政 ok 办") == ["民", "政", "办"]
+    assert unigrams("民政 ok 办 5") == ["民", "政", "办", "5"]
 
 
 def test_query_terms_two_chars():
@@ -21,12 +22,14 @@ def test_query_terms_two_chars():
 def test_query_terms_one_char_and_edges():
     q = query_terms("民")
     assert q.body == () and q.chars == ("民",)
-    q = query_terms("2014年")
-    assert q.body == ("2014",) and q.chars == ("年",)
+    q = query_terms("年")
+    assert q.body == () and q.chars == ("年",)
+    q = query_terms("xy年")
+    assert q.body == ("xy",) and q.chars == ("年",)
     # an edge one-character run is not a positional phrase token (the document may continue it)
-    assert [t for _, t in q.phrase] == ["2014"]
-    q = query_terms("2014年5月")
-    assert [t for _, t in q.phrase] == ["2014", "年", "5"]
+    assert [t for _, t in q.phrase] == ["xy"]
+    q = query_terms("a年b")
+    assert [t for _, t in q.phrase] == ["a", "年", "b"]
 
 
 def test_query_phrase_offsets_are_consecutive():
