@@ -316,3 +316,17 @@ def test_real_ingest_of_one_office_then_report(tmp_path, invoke):
     assert o["needs_review"] == 1                       # the row whose household and type ingest inferred
     assert all(c["unmatched_records"] == 0 for c in o["classes"])
     assert o["metadata_gap_fields"] == {"档号": 175}     # every other DA/T 18 item came from the manifest
+
+
+def test_strict_rule_set_asks_more_of_every_office(sample, invoke):
+    d = json.loads(invoke(sample.root, "report", "completeness", "--rules", "strict", "--category", "DB", "--json").stdout)
+    by = {o["code"]: o for o in d["offices"]}
+    assert d["rules"].startswith("严格规则")
+    assert by["QSZ"]["complete"] == 0 and by["QSZ"]["missing_count"] == 17 * 4
+    assert {m["document_type"] for c in by["QSZ"]["classes"] for m in c["missing"]} == {
+        "民主评议记录", "公示记录", "家庭经济状况核对报告", "诚信承诺书"}
+
+
+def test_report_without_office_data_says_what_to_do(root, invoke):
+    r = invoke(root, "report", "completeness", ok=False)
+    assert r.exit_code == 1 and "office import" in r.stderr and "Traceback" not in r.stderr
