@@ -66,18 +66,17 @@ def main() -> None:
     def add(path: Path, **meta):
         rows.append({"path": f"files/{path.name}", **meta})
 
-    p1 = render_page(LEDGER_2016, width=900, font_size=26, noise=0.3, angle=0.4, seed=1)
-    p2 = render_page(LEDGER_2016_P2, width=900, font_size=26, noise=0.3, seed=2)
-    pdf = write_scanned_pdf(out / "李家村2016年临时救助台账（扫描件）.pdf", [p1.convert("1").convert("L"),
-                                                                         p2.convert("1").convert("L")], dpi=150)
+    p1 = render_page(LEDGER_2016, width=1000, font_size=28, noise=0.12, angle=0.3, seed=1)
+    p2 = render_page(LEDGER_2016_P2, width=1000, font_size=28, noise=0.12, seed=2)
+    pdf = write_scanned_pdf(out / "李家村2016年临时救助台账（扫描件）.pdf", [p1, p2], dpi=150)
     add(pdf, 题名="青山镇李家村2016年临时救助发放台账", 责任者="青山镇民政办公室", 日期="2016-09-01", 机构="QSZ",
         类别="LS", 年度="2016", 保管期限="D30", 文件类型="台账")
     tif = write_tiff(out / "柳河镇2017年低保年审通知.tif",
-                     [render_page(NOTICE_2017, width=900, font_size=26, noise=0.2, seed=3)], g4=True)
+                     [render_page(NOTICE_2017, width=1000, font_size=28, noise=0.12, seed=3)], g4=True)
     add(tif, 题名="柳河镇民政办公室关于开展2017年城乡低保年审工作的通知", 责任者="柳河镇民政办公室",
         日期="2017-05-08", 机构="LHZ", 类别="DB", 年度="2017", 保管期限="D30", 文件类型="通知")
     trad = write_tiff(out / "松桥乡1998年救灾通知（繁体）.tif",
-                      [render_page(TRAD_1998, width=900, font_size=26, script="tc", face="serif", noise=0.2, seed=4)],
+                      [render_page(TRAD_1998, width=1000, font_size=28, script="tc", face="serif", noise=0.12, seed=4)],
                       g4=True)
     add(trad, 题名="松桥乡人民政府关于发放一九九八年救灾救济款物的通知", 责任者="松桥乡人民政府",
         日期="1998-08-10", 机构="SQX", 类别="JZ", 年度="1998", 保管期限="Y", 文件类型="通知")
