@@ -452,3 +452,60 @@ def test_app_never_writes_the_catalog(plain):
         conn.execute("INSERT INTO events(at, kind) VALUES ('x', 'y')")
     conn.close()
     assert plain.catalog_path.read_bytes() == before
+
+
+def test_serve_reports_a_busy_port(plain):
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen(1)
+        port = s.getsockname()[1]
+        r = run_cli(plain.root, "serve", "--port", port)
+    assert r.exit_code == 4
+    assert f"无法在 127.0.0.1:{port} 上监听" in r.stderr and "--port" in r.stderr
+    assert "Traceback" not in r.stderr + r.stdout
+
+
+@pytest.mark.slow
+def test_serve_command_with_worker_processes(plain):
+    """The real `minzheng serve` in a subprocess: two workers answer, Ctrl+C stops them all."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    exe = Path(sys.executable).with_name("minzheng")
+    env = {k: v for k, v in os.environ.items() if k not in ("MINZHENG_SERVE_PASSWORD", "MINZHENG_ROOT")}
+    proc = subprocess.Popen([str(exe), "--root", str(plain.root), "serve", "--port", str(port), "--workers", "2"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    try:
+        line = proc.stdout.readline().decode("utf-8")
+        assert f"http://127.0.0.1:{port}/" in line
+        children = [int(p) for p in os.listdir("/proc") if p.isdigit() and _ppid(p) == proc.pid]
+        assert len(children) == 1
+        for _ in range(6):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/?q=" + quote("低保"), timeout=30) as r:
+                assert r.status == 200 and "全文检索" in r.read().decode("utf-8")
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+        assert proc.returncode == 0
+        assert "检索页面已停止" in err.decode("utf-8")
+        time.sleep(0.2)
+        assert not any(Path(f"/proc/{c}").exists() for c in children)      # stopped and reaped
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def _ppid(pid: str) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None

@@ -38,7 +38,7 @@ def server(tmp_path_factory):
         started.set()
 
     t = threading.Thread(target=archive.serve, args=(settings,),
-                         kwargs={"host": "127.0.0.1", "port": 0, "ready": ready}, daemon=True)
+                         kwargs={"host": "127.0.0.1", "port": 0, "workers": 1, "ready": ready}, daemon=True)
     t.start()
     assert started.wait(30), "server did not start"
     srv = box["server"]

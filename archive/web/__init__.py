@@ -13,11 +13,14 @@ def create_app(settings, password: str | None = None, **options):
 
 
 def serve(settings, *, host: str = "127.0.0.1", port: int = 8080, password: str | None = None,
-          threads: int = 4, ready=None) -> None:
-    """Serve the search page until interrupted. Refuses a non-loopback host without a password."""
+          threads: int = 4, workers: int | None = None, ready=None) -> None:
+    """Serve the search page until interrupted. Refuses a non-loopback host without a password.
+
+    workers: processes sharing the port (default: one per core, at most 4; 1 where fork is missing).
+    ready(server) is called once the port is listening."""
     from .server import serve as _serve
 
-    _serve(settings, host=host, port=port, password=password, threads=threads, ready=ready)
+    _serve(settings, host=host, port=port, password=password, threads=threads, workers=workers, ready=ready)
 
 
 def check_bind(host: str, password: str | None) -> None:
