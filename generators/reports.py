@@ -343,7 +343,7 @@ def chart_png(chart: Chart, width: int = 1600, height: int = 700) -> bytes:
     d = ImageDraw.Draw(img)
     f_title, f_label, f_small = _cjk_font(36), _cjk_font(26), _cjk_font(22)
     d.text((width / 2, 20), chart.title, font=f_title, fill="black", anchor="ma")
-    left, right, top, bottom = 130, width - 40, 90, height - 90
+    left, right, top, bottom = 130, width - 40, 130, height - 90
     d.line([(left, top), (left, bottom), (right, bottom)], fill="black", width=2)
     steps = 5
     for i in range(steps + 1):
@@ -453,6 +453,8 @@ def render_docx(rep: dict) -> bytes:
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
         widths = _widths(v, text_width)
+        for col, w in zip(table.columns, widths):
+            col.width = w                                     # w:gridCol, which LibreOffice follows
         hdr = table.rows[0]
         trpr = hdr._tr.get_or_add_trPr()
         th = OxmlElement("w:tblHeader")
