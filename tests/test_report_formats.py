@@ -98,9 +98,10 @@ def test_docx_has_chart_tables_and_east_asian_fonts(built):
     assert 'w:eastAsia="宋体"' in styles and 'w:eastAsia="黑体"' in styles
     assert "<w:tblHeader" in body                                # header rows repeat across pages
     sect = d.sections[0]
+    printable = sect.page_width - sect.left_margin - sect.right_margin
     for t in d.tables:                                           # tables fit the printable width
-        total = sum(c.width for c in t.rows[0].cells)
-        assert total <= sect.page_width - sect.left_margin - sect.right_margin
+        assert sum(c.width for c in t.rows[0].cells) <= printable
+        assert sum(col.width for col in t.columns) <= printable  # the grid LibreOffice lays out by
 
 
 def test_pdf_opens_with_chart_and_same_numbers(built):
