@@ -25,6 +25,7 @@ from .codes import CodeReport, assign_codes, fonds_of, group_prefix
 from .config import Settings
 from .errors import NotFoundError
 from .originals_pdf import Source, prepare_sources, read_text, sniff
+from .pdf_place import draw_form, page_as_form
 from .objects import object_path
 from .profiles import A4, Profile, load_profile
 from .stamp import Placement, draw_page_number, draw_stamp, ink_map, page_number_box, place_stamp
@@ -88,6 +89,7 @@ class _Page:
     tx: float
     ty: float
     direct: bool          # A4 already, no rotation/offset: added as is
+    src_h: float = 0.0    # height of the source page as seen (after /Rotate), points
 
 
 @dataclass
@@ -165,7 +167,7 @@ def _bind(settings, conn, prof: Profile, office, year, category, retention, say)
             obj = object_path(settings.objects_dir, r["sha256"])
             if obj.is_file() and sniff(obj) == "text":
                 text.append(read_text(obj, r.get("encoding")))
-        fonts = build_fonts("".join(text), work / "fonts")
+        fonts = build_fonts("".join(text), settings.cache_dir / "fonts")
         say(f"正在转换 {len(rows)} 件原件……")
         sources = prepare_sources(settings, rows, fonts, work)
 
@@ -196,7 +198,7 @@ def _bind(settings, conn, prof: Profile, office, year, category, retention, say)
                     report.warnings.append(f"{chunk[0].rec['archival_code']} 一件就超过每卷 {prof['volume']['max_pages']} 页的上限，单独成卷")
                 vol = _volume_info(settings, prof, fonds, names, office, year, category, ret, seq, version,
                                    chunk, report, len(chunks))
-                fonts = _fonts_for(fonds, vol, fonts, text, work)
+                fonts = _fonts_for(settings, fonds, vol, fonts, text)
                 say(f"正在装订 {vol.archival_code}（{vol.pages} 页）……")
                 vdir = work / f"{seq:03d}-v{version}"
                 vdir.mkdir()
@@ -232,13 +234,13 @@ def _bind(settings, conn, prof: Profile, office, year, category, retention, say)
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _fonts_for(fonds, vol: VolumeInfo, fonts, text: list[str], work: Path):
+def _fonts_for(settings, fonds, vol: VolumeInfo, fonts, text: list[str]):
     """The fonts again, with more characters, when the volume's own text needs glyphs not yet in the subset."""
     mine = [vol.title, vol.summary, vol.fonds_name, vol.office_name, vol.category_name, vol.retention_name, fonds]
     if fonts.covers("".join(mine)):
         return fonts
     text.extend(mine)
-    return build_fonts("".join(text), work / "fonts")
+    return build_fonts("".join(text), settings.cache_dir / "fonts")
 
 
 # ---------------------------------------------------------------- stage: plan_volumes
@@ -256,11 +258,11 @@ def _plan_pages(pdf: Path) -> list[_Page]:
             w, h = h, w
         is_a4 = abs(w - A4[0]) < A4_TOLERANCE and abs(h - A4[1]) < A4_TOLERANCE
         if is_a4 and rot == 0 and x0 == 0 and y0 == 0:
-            out.append(_Page(i, w, h, 1.0, 0.0, 0.0, True))
+            out.append(_Page(i, w, h, 1.0, 0.0, 0.0, True, h))
             continue
         tw, th = A4 if h >= w else (A4[1], A4[0])
         s = min(tw / w, th / h)
-        out.append(_Page(i, tw, th, s, (tw - w * s) / 2, (th - h * s) / 2, False))
+        out.append(_Page(i, tw, th, s, (tw - w * s) / 2, (th - h * s) / 2, False, h))
     return out
 
 
@@ -338,9 +340,10 @@ def _write_volume(vdir: Path, vol: VolumeInfo, docs: list[_Doc], prof: Profile, 
 
     # ---- place_stamps + page-number overlays (one overlay page per document page)
     num_font = fonts.serif
+    restart = prof["page_numbers"]["restart_per_item"]
+    places = _stamp_places(docs, vol, prof, restart, num_font)
     c = canvas.Canvas(str(overlay_pdf))
     n = 0
-    restart = prof["page_numbers"]["restart_per_item"]
     for d, entry in zip(docs, vol.documents):
         for k, p in enumerate(d.pages):
             n += 1
@@ -349,7 +352,7 @@ def _write_volume(vdir: Path, vol: VolumeInfo, docs: list[_Doc], prof: Profile, 
             number = k + 1 if restart else n
             draw_page_number(c, number, prof, p.width, p.height, recto, num_font)
             if k == 0:
-                place = _stamp_place(d, p, prof, recto, number, num_font)
+                place = places[entry.record_id]
                 if place.ink:
                     warnings.append(f"{entry.archival_code} 首页上方没有足够空白，归档章可能压住少量字迹，请人工核对")
                 r = d.rec
@@ -380,14 +383,19 @@ def _write_volume(vdir: Path, vol: VolumeInfo, docs: list[_Doc], prof: Profile, 
             src = reader.pages[p.index]
             if p.direct:
                 new = writer.add_page(src)
-            else:
-                if src.rotation:
-                    src.transfer_rotation_to_content()
+            elif src.rotation:
+                src.transfer_rotation_to_content()
                 box = src.mediabox
                 new = writer.add_blank_page(p.width, p.height)
                 new.merge_transformed_page(src, Transformation().translate(-float(box.left), -float(box.bottom))
                                            .scale(p.scale, p.scale).translate(p.tx, p.ty))
-            new.merge_page(overlay.pages[oi])
+            else:                   # scaled onto A4 as a form: the page's own content is not re-parsed
+                box = src.mediabox
+                new = writer.add_blank_page(p.width, p.height)
+                s = p.scale
+                draw_form(writer, new, page_as_form(writer, src), "/MzSrc",
+                          (s, 0, 0, s, p.tx - s * float(box.left), p.ty - s * float(box.bottom)))
+            draw_form(writer, new, page_as_form(writer, overlay.pages[oi]), "/MzOverlay")
             oi += 1
         writer.add_outline_item(title=f"{entry.archival_code} {entry.title}", page_number=start)
     back = PdfReader(str(back_pdf))
@@ -423,8 +431,21 @@ def _write_volume(vdir: Path, vol: VolumeInfo, docs: list[_Doc], prof: Profile, 
     return n_front, warnings
 
 
+def _stamp_places(docs: list[_Doc], vol: VolumeInfo, prof: Profile, restart: bool, font: str) -> dict[int, Placement]:
+    """Stamp placement for each document's first page; renders run two at a time (pdftoppm is the cost)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    jobs = []
+    for d, entry in zip(docs, vol.documents):
+        number = 1 if restart else entry.first_page
+        jobs.append((entry.record_id, d, d.pages[0], entry.first_page % 2 == 1, number))
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = {rid: pool.submit(_stamp_place, d, p, prof, recto, number, font) for rid, d, p, recto, number in jobs}
+        return {rid: f.result() for rid, f in futures.items()}
+
+
 def _stamp_place(d: _Doc, p: _Page, prof: Profile, recto: bool, number: int, font: str) -> Placement:
-    ink = ink_map(d.source, p.index, p.width, p.height, p.scale, p.tx, p.ty)
+    ink = ink_map(d.source, p.index, p.width, p.height, p.scale, p.tx, p.ty, p.src_h)
     reserved = []
     if prof["page_numbers"]["position"].startswith("top"):
         reserved.append(page_number_box(number, prof, p.width, p.height, recto, font)[3])

@@ -125,7 +125,28 @@ def read_text(path: Path, encoding: str | None = None) -> str:
 
 def image_to_pdf(src: Path, dest: Path, kind: str) -> None:
     """One A4 page per image frame; the image fills the page without cropping, at its own pixels."""
+    from reportlab import rl_config
+
+    saved = rl_config.useA85
+    rl_config.useA85 = 0     # binary streams: ASCII85 in pure Python costs ~1 s per scan and 25 % in size
+    try:
+        _image_to_pdf(src, dest, kind)
+    finally:
+        rl_config.useA85 = saved
+
+
+def _image_to_pdf(src: Path, dest: Path, kind: str) -> None:
     from PIL import Image, ImageSequence
+
+    with Image.open(src) as im:
+        if kind != "jpeg" and all(f.mode == "1" for f in ImageSequence.Iterator(im)):
+            # black-and-white scans: Pillow writes them CCITT G4, lossless and small, one page per frame at
+            # the scan's own size; the binder scales the pages onto A4
+            dpi = im.info.get("dpi") or (0, 0)
+            res = float(dpi[0]) if dpi and float(dpi[0] or 0) > 20 else max(im.width / 8.27, im.height / 11.69)
+            im.seek(0)
+            im.save(dest, "PDF", resolution=res, save_all=True)
+            return
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas
 

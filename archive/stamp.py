@@ -21,6 +21,7 @@ RENDER_DPI = 50
 INK_LEVEL = 170          # grey value below which a rendered pixel counts as ink
 SCALES = (1.0, 0.85, 0.7, 0.55)
 TOP_BAND_MM = 45         # how far down from the top edge the stamp may move
+BAND_ROWS = TOP_BAND_MM + 2   # rows of the ink map (mm from the top edge)
 MIN_TOP_MM = 3           # never closer than this to the top edge
 
 
@@ -58,26 +59,34 @@ class InkMap:
         return s[by * W + bx] - s[ay * W + bx] - s[by * W + ax] + s[ay * W + ax]
 
 
-def ink_map(pdf: Path, page_index: int, page_w: float, page_h: float, scale: float, tx: float, ty: float) -> InkMap:
-    """Render one source page and map its ink onto the bound page (scale, then translate, in points)."""
+def ink_map(pdf: Path, page_index: int, page_w: float, page_h: float, scale: float, tx: float, ty: float,
+            src_h: float) -> InkMap:
+    """Render the top of one source page and map its ink onto the bound page's top band.
+
+    The source page (height `src_h` points) is scaled by `scale`, then translated by (tx, ty) points."""
+    src_h_mm = src_h * scale / MM
     from PIL import Image
 
-    w_mm, h_mm = int(round(page_w / MM)), int(round(page_h / MM))
+    w_mm = int(round(page_w / MM))
+    h_mm = BAND_ROWS                  # only the top band matters
     cells = bytearray(w_mm * h_mm)
+    # render only the part of the source page that lands in the top band
+    band_px = int((BAND_ROWS / scale) / 25.4 * RENDER_DPI) + 2
     proc = PDFTOPPM.run(["-gray", "-r", str(RENDER_DPI), "-f", str(page_index + 1), "-l", str(page_index + 1),
+                         "-x", "0", "-y", "0", "-W", "100000", "-H", str(band_px),
                          "-singlefile", str(pdf)], timeout=120, check=False)
     if proc.returncode != 0 or not proc.stdout:
         log.debug("无法渲染 %s 第 %d 页以确定印章位置", pdf, page_index + 1)
         return InkMap(w_mm, h_mm, bytes(cells))
     img = Image.open(io.BytesIO(proc.stdout)).convert("L")
     ink = img.point(lambda v: 255 if v < INK_LEVEL else 0)
-    # size of the source page on the bound page, in mm
+    # the rendered strip's size on the bound page, in mm; the source's top edge on the bound page
     src_w_mm = img.width / RENDER_DPI * 25.4 * scale
-    src_h_mm = img.height / RENDER_DPI * 25.4 * scale
-    gw, gh = max(1, int(round(src_w_mm))), max(1, int(round(src_h_mm)))
+    strip_h_mm = img.height / RENDER_DPI * 25.4 * scale
+    gw, gh = max(1, int(round(src_w_mm))), max(1, int(round(strip_h_mm)))
     small = ink.resize((gw, gh), Image.BOX)
     off_x = int(round(tx / MM))
-    off_y = int(round((page_h - ty) / MM - src_h_mm))      # top edge of the source on the bound page
+    off_y = int(round(page_h / MM - (ty / MM + src_h_mm)))
     data = small.tobytes()
     for y in range(gh):
         py = off_y + y

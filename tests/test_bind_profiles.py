@@ -20,6 +20,17 @@ def _bind(invoke, root, *extra, ok=True):
     return invoke(root, "bind", "--office", "QSZ", "--year", "2011", "--category", "WS", "--json", *extra, ok=ok)
 
 
+def _all_content(page) -> bytes:
+    """A page's content plus that of the forms it draws (the overlay is one)."""
+    data = page.get_contents().get_data()
+    xobjs = page["/Resources"].get_object().get("/XObject", {})
+    for ref in xobjs.values():
+        x = ref.get_object()
+        if x.get("/Subtype") == "/Form":
+            data += x.get_data()
+    return data
+
+
 def test_builtin_profiles_load_and_differ():
     nat = load_profile(path=TEMPLATES_DIR / "profiles" / "national.toml")
     yz = load_profile(path=TEMPLATES_DIR / "profiles" / "yongzhou.toml")
@@ -45,7 +56,7 @@ def test_municipal_profile_numbers_bottom_right_in_blue(root, tmp_path, invoke):
         x, y = nums[-1]
         assert y < 20 * MM and x > A4[0] - 30 * MM, (n, x, y)      # bottom right on every page, recto or verso
     # blue numbers: the overlay sets the fill colour just before drawing the number
-    content = reader.pages[3].get_contents().get_data()
+    content = _all_content(reader.pages[3])
     assert b"0 .2 .75 rg" in content or b"0 0.2 0.75 rg" in content
     cover = " ".join(t for t, _, _ in texts[0])
     assert "立卷单位" in cover and "档号：Z109-WS·2011-Y-QSZ-J001" in cover and "201101—201103" in cover
