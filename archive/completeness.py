@@ -12,13 +12,13 @@ objects that are missing or fail their fixity check.
 """
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
 from . import catalog
 from .errors import NotFoundError
-from .objects import object_path
 from .rules import RuleSet, load_rules
 
 
@@ -343,9 +343,11 @@ def _fixity(conn, settings, office, category, year, mode: str, limit: int) -> tu
         rows = []
     else:
         failures = []
+    base = str(settings.objects_dir)
     for r in rows:
+        sha = r["sha256"]
         try:
-            size = object_path(settings.objects_dir, r["sha256"]).stat().st_size
+            size = os.stat(f"{base}/{sha[:2]}/{sha}").st_size          # object_path(), without Path objects
         except FileNotFoundError:
             failures.append((r, "原件缺失，请从备份恢复"))
             continue
