@@ -17,6 +17,23 @@ def run_demo(root: Path | str) -> Iterator[str]:
     settings = init_root(root, sample=True)
     yield f"1. 已创建示例县“{settings.county_name}”的档案根目录：{settings.root}"
     # --- step: generate (issue 3) ---
+    from generators import generate_documents
+
+    from .errors import MissingToolError as _NoTool
+
+    made = generate_documents(settings, "all", ["all"], pdf=False)
+    n_docx = sum(p.suffix == ".docx" for p in made.files)
+    n_xlsx = sum(p.suffix == ".xlsx" for p in made.files)
+    yield (f"已为 {len(made.offices)} 个民政办生成全套文书：{n_docx} 个 Word、{n_xlsx} 个 Excel 电子台账，"
+           f"在 {settings.out_dir}/机构代码/日期/")
+    first = made.offices[0]
+    try:
+        with_pdf = generate_documents(settings, first, ["all"], pdf=True)
+        pdfs = [p for p in with_pdf.files if p.suffix == ".pdf"]
+        yield f"    {first} 另有 PDF {len(pdfs)} 个，例如：{pdfs[0] if pdfs else ''}"
+    except _NoTool as e:
+        yield f"    （{e}；跳过 PDF）"
+    yield f"    试试：minzheng --root {settings.root} generate notice --office {first} --pdf"
     # --- step: ingest historic files + searches (issue 4) ---
     from .config import SAMPLES_DIR
     from .errors import MissingToolError
@@ -48,6 +65,32 @@ def run_demo(root: Path | str) -> Iterator[str]:
     yield (f"已按清单导入示例户档 {len(got.ingested)} 件（{households_manifest}）"
            + (f"，{len(got.rejected)} 件未导入" if got.rejected else ""))
     # --- step: bind (issue 5) ---
+    import shlex as _shlex
+
+    from . import catalog as _catalog
+    from .bind import bind as _bind
+
+    conn = _catalog.connect(settings.catalog_path)
+    try:   # the office/year/category holding the most catalogued records
+        best = conn.execute(
+            "SELECT office, year, category, COUNT(*) n FROM records WHERE office IS NOT NULL AND year IS NOT NULL "
+            "AND category IS NOT NULL AND retention IS NOT NULL GROUP BY office, year, category "
+            "ORDER BY n DESC, office, year, category LIMIT 1").fetchone()
+    finally:
+        conn.close()
+    if best is None:
+        yield "装订案卷：档案中还没有可装订的记录（先用 minzheng ingest 导入），跳过"
+    else:
+        bound = _bind(settings, office=best["office"], year=best["year"], category=best["category"])
+        for v in bound.volumes:
+            yield (f"装订案卷 {v.archival_code}（{best['office']} {best['year']} 年 {best['category']} 类）："
+                   f"{len(v.documents)} 件，共 {v.pages} 页（封面、卷内文件目录、文件、卷内备考表）")
+            yield f"    案卷 PDF：{v.pdf}"
+            yield f"    脊背和盒面标签：{v.labels}；XML 清单：{v.manifest}"
+        for f in bound.failed:
+            yield f"    未能装入：{f['archival_code']}（{f['original_name']}）：{f['error']}"
+        yield (f"    试试市级格式（生成第 2 版，第 1 版保留）：minzheng --root {_shlex.quote(str(settings.root))} bind "
+               f"--office {best['office']} --year {best['year']} --category {best['category']} --profile yongzhou")
     # --- step: completeness report (issue 6) ---
     from generators import render_report
     from generators.reports import summary_lines

@@ -105,7 +105,7 @@ def main() -> None:
     if not (root / "minzheng.toml").exists():
         archive.init_root(root, sample=True)
     print(f"样本：{root}（青山县 QSZ 青山镇；大台账 {args.rows} 行）", file=sys.stderr)
-    header = f"{'scenario':<13} {'seconds':>8} {'docs':>5} {'docs/s':>8} {'peak RSS MB':>11} {'soffice RSS MB':>14} {'target s':>8}  说明"
+    header = f"{'scenario':<13} {'seconds':>8} {'docs':>5} {'docs/s':>8} {'peak RSS MB':>11} {"child RSS MB":>14} {'target s':>8}  说明"
     print(header)
     print("-" * len(header.encode("gbk", "replace")))
     for name, label, target in SCENARIOS:
