@@ -115,4 +115,4 @@ def run_demo(root: Path | str) -> Iterator[str]:
 
     yield "在浏览器中检索（只读，只在本机访问）：运行"
     yield f"    minzheng --root {shlex.quote(str(settings.root))} serve"
-    yield "  然后打开 http://127.0.0.1:8080/ ，例如 http://127.0.0.1:8080/?q=低保 ；按 Ctrl+C 停止。"
+    yield "  然后打开 http://127.0.0.1:8080/ ，例如 http://127.0.0.1:8080/?q=最低生活保障&office=YTZ ；按 Ctrl+C 停止。"
