@@ -227,6 +227,7 @@ def main() -> None:
     ap.add_argument("--warmup", type=int, default=8, help="requests sent (and not counted) before measuring")
     ap.add_argument("--root", type=Path, default=None, help="reuse/build the root here (default: /tmp/mz-bench-serve-N)")
     ap.add_argument("--rebuild", action="store_true")
+    ap.add_argument("--workers", type=int, default=None, help="minzheng serve --workers (default: its own)")
     a = ap.parse_args()
     if a.clients < 1 or a.clients > 32 or a.requests < 1 or a.requests > 100_000:
         raise SystemExit("--clients 1..32, --requests 1..100000")
@@ -245,7 +246,7 @@ def main() -> None:
     port = free_port()
     exe = PROJECT / ".venv" / "bin" / "minzheng"
     cmd = [str(exe) if exe.exists() else "minzheng", "--root", str(root), "serve", "--host", "127.0.0.1",
-           "--port", str(port)]
+           "--port", str(port)] + (["--workers", str(a.workers)] if a.workers else [])
     env = {k: v for k, v in os.environ.items() if k != "MINZHENG_SERVE_PASSWORD"}
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     try:
@@ -271,6 +272,7 @@ def main() -> None:
         ("  of which index add+commit (s)", f"{info['index_s']:.1f}" if info["index_s"] else "reused"),
         ("index size (MB)", f"{info['index_mb']:.0f}"),
         ("server start to first accept (s)", f"{startup:.2f}"),
+        ("server worker processes", str(a.workers or "default (1 per core, max 4)")),
         ("clients (concurrent)", str(a.clients)),
         ("requests measured", f"{len(lat)} (+{a.warmup} warm-up)"),
         ("errors", str(errors)),
