@@ -129,8 +129,9 @@ def draw_cover(c, vol: VolumeInfo, profile: Profile, fonts) -> None:
     if profile["cover"]["code_at_top"]:
         c.setFont(fonts.serif, 11)
         c.drawRightString(right, top - 6, f"档号：{vol.archival_code}")
-    c.setFont(fonts.sans, _fit(profile["cover"]["title"], fonts.sans, 26, width))
-    c.drawCentredString((left + right) / 2, top - 55 * MM, profile["cover"]["title"])
+    title = profile["cover"]["title"].replace("{category}", vol.category_name)
+    c.setFont(fonts.sans, _fit(title, fonts.sans, 26, width))
+    c.drawCentredString((left + right) / 2, top - 55 * MM, title)
     y = top - 90 * MM
     label_w = 32 * MM
     for key in profile["cover"]["fields"]:
