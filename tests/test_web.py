@@ -261,7 +261,7 @@ def test_record_without_page_images_says_so(plain, tmp_path):
     page = html(c.get(f"/record/{rid}"))
     assert "没有页面图像" in page and ".png" not in page
     r = c.get(f"/record/{rid}/page/1.png")
-    assert r.status_code == 500 and "没有页面图像" in html(r)
+    assert r.status_code == 404 and "没有页面图像" in html(r)
 
 
 # ---------------------------------------------------------------- safety
@@ -343,6 +343,25 @@ def test_volume_pdf_served_by_id_only(plain):
     assert r.data == (vol_dir / "v1.pdf").read_bytes()
     r = c.get(f"/volumes/{bad}/pdf")
     assert r.status_code == 404 and "root:" not in html(r)
+
+
+def test_volumes_page_after_real_binding(tmp_path):
+    root = build_root(tmp_path)
+    r = run_cli(root, "bind", "--office", "QSZ", "--year", "2016", "--category", "DB", "--json")
+    assert r.exit_code == 0, r.stderr
+    settings = archive.load_settings(root)
+    conn = catalog.connect(settings.catalog_path)
+    vol = dict(conn.execute("SELECT * FROM volumes").fetchone())
+    conn.close()
+    c = archive.create_app(settings).test_client()
+    page = html(c.get("/volumes"))
+    assert vol["archival_code"] in page and "青山镇李家村低保审批表" in page
+    r = c.get(f"/volumes/{vol['id']}/pdf")
+    assert r.status_code == 200 and r.mimetype == "application/pdf"
+    assert r.data == (settings.root / vol["pdf"]).read_bytes()
+    from pypdf import PdfReader
+
+    assert len(PdfReader(io.BytesIO(r.data)).pages) == vol["pages"]
 
 
 def test_volumes_page_before_any_binding(plain):

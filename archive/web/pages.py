@@ -66,7 +66,7 @@ def page_image(settings, rec: dict, page: int) -> Path:
     elif kind == "image":
         png = _render_image(src, page)
     else:
-        raise PageImageError(f"记录 {rec['id']} 的原件（{rec.get('mime') or '未知类型'}）没有页面图像，请下载原件查看")
+        raise NotFoundError(f"记录 {rec['id']} 的原件（{rec.get('mime') or '未知类型'}）没有页面图像，请下载原件查看")
     atomic_write_bytes(dest, png)
     return dest
 

@@ -200,8 +200,7 @@ def record_page(record_id: int):
     whole_text = None if len(texts) == n_pages else "\n\n".join(texts)
     return render_template("record.html", rec=rec, fields=fields, review=sorted(review), images=images,
                            page_rows=page_rows, n_pages=n_pages, whole_text=whole_text,
-                           more_pages=max(0, n_pages - MAX_PAGES_SHOWN),
-                           back=request.args.get("back", "") if request.args.get("back", "").startswith("/?") else "")
+                           more_pages=max(0, n_pages - MAX_PAGES_SHOWN))
 
 
 @web.get("/record/<int:record_id>/page/<int:page>.png")
