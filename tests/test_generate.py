@@ -112,6 +112,21 @@ def test_builtin_template_sets_chinese_fonts_and_a4(name):
     assert "<w:pgMar" in xml
 
 
+def test_builtin_templates_are_what_the_builder_makes(tmp_path):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_templates", PROJECT / "tools" / "make_templates.py")
+    builder = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(builder)
+    made = builder.build(tmp_path)
+    assert sorted(p.name for p in made) == sorted(BUILTIN)
+    for p in made:
+        with zipfile.ZipFile(p) as fresh, zipfile.ZipFile(PROJECT / "templates" / p.name) as kept:
+            for part in ("word/document.xml", "word/styles.xml"):
+                assert canonical(fresh.read(part)) == canonical(kept.read(part)), \
+                    f"templates/{p.name} is stale: run .venv/bin/python tools/make_templates.py"
+
+
 def test_every_output_keeps_the_chinese_fonts(county):
     docs = [p for p in county["report"].files if p.suffix == ".docx"]
     assert len(docs) >= 10
