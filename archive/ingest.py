@@ -33,7 +33,7 @@ from . import catalog
 from .detect import Limits, check_limits, detect_type
 from .errors import MinzhengError, RejectedFile
 from .manifest import ManifestRow, load_manifest
-from .objects import object_path, sha256_file, store_file, stray_temp_files, text_path
+from .objects import object_path, sha256_file, store_file, text_path
 from .textstore import index_doc, write_pages
 
 import multiprocessing
@@ -471,25 +471,26 @@ def _unfinished_jobs(run: _Run) -> list[_Job]:
 
 
 def _clean_crash_leftovers(settings, conn, report: IngestReport) -> None:
-    """Temp files and objects without a record, left by a process killed mid-write (we hold the lock)."""
+    """Temp files and objects/text without a record, left by a process killed mid-write (we hold the lock).
+    Walks one objects/ab/ folder at a time against the catalog's sha256 index, so memory stays small."""
     for d in (settings.objects_dir, settings.text_dir):
-        for t in stray_temp_files(d):
-            _unlink(t)
-            report.temp_removed += 1
-    known = {r[0] for r in conn.execute("SELECT sha256 FROM records")}
-    if settings.objects_dir.is_dir():
-        for sub in settings.objects_dir.iterdir():
-            if sub.is_dir():
-                for obj in sub.iterdir():
-                    if obj.name not in known:
-                        _unlink(obj)
+        if not d.is_dir():
+            continue
+        for sub in sorted(p for p in d.iterdir() if p.is_dir()):
+            names = [f for f in sub.iterdir()]
+            if not names:
+                continue
+            lo, hi = sub.name, sub.name[:-1] + chr(ord(sub.name[-1]) + 1)
+            known = {r[0] for r in conn.execute("SELECT sha256 FROM records WHERE sha256 >= ? AND sha256 < ?",
+                                                (lo, hi))}
+            for f in names:
+                if f.name.startswith(".tmp-"):
+                    _unlink(f)
+                    report.temp_removed += 1
+                elif (f.name if d == settings.objects_dir else f.name.removesuffix(".txt")) not in known:
+                    _unlink(f)
+                    if d == settings.objects_dir:
                         report.orphans_removed += 1
-    if settings.text_dir.is_dir():
-        for sub in settings.text_dir.iterdir():
-            if sub.is_dir():
-                for t in sub.glob("*.txt"):
-                    if t.stem not in known:
-                        _unlink(t)
 
 
 def ingest(settings, paths, *, office: str | None = None, category: str | None = None, year: int | None = None,
