@@ -95,6 +95,22 @@ def test_profile_bad_values(tmp_path, edit, words):
         assert w in str(e.value)
 
 
+def test_numbering_per_item(root, tmp_path, invoke):
+    prof_dir = root / "profiles"
+    prof_dir.mkdir()
+    text = (TEMPLATES_DIR / "profiles" / "national.toml").read_text(encoding="utf-8")
+    (prof_dir / "peritem.toml").write_text(text.replace("restart_per_item = false", "restart_per_item = true"),
+                                           encoding="utf-8")
+    for i in range(2):
+        add_record(root, text_pdf(tmp_path / f"p{i}.pdf", [f"按件编号{i}甲", f"按件编号{i}乙", f"按件编号{i}丙"]),
+                   title=f"按件{i}", date=f"2011-0{i + 1}-01")
+    v = json.loads(_bind(invoke, root, "--profile", "peritem").stdout)["volumes"][0]
+    texts = page_texts(Path(v["pdf"]))
+    corner = [[t for t, x, y in texts[i] if t.isdigit() and y > A4[1] - 20 * MM and (x < 20 * MM or x > A4[0] - 20 * MM)]
+              for i in range(2, 8)]
+    assert corner == [["1"], ["2"], ["3"], ["1"], ["2"], ["3"]]
+
+
 def test_unknown_profile_name(root, tmp_path, invoke):
     add_record(root, text_pdf(tmp_path / "a.pdf", ["甲"]), title="甲", date="2011-01-01")
     r = _bind(invoke, root, "--profile", "nosuch", ok=False)
