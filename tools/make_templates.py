@@ -82,10 +82,10 @@ STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 {pstyle("Heading1", "heading 1", east=HEI, size=16, before=240, after=120, keep_next=True)}
 {pstyle("Body", "Body", east=FANG, size=14, line=360, indent_chars=2)}
 {pstyle("Plain", "Plain", east=SONG, size=12, line=300)}
-{pstyle("WallTitle", "WallTitle", east=HEI, size=36, align="center", before=0, after=360)}
-{pstyle("WallHeading", "WallHeading", east=HEI, size=18, before=240, after=120, keep_next=True)}
-{pstyle("WallBody", "WallBody", east=FANG, size=16, line=360, indent_chars=2)}
-{pstyle("WallTable", "WallTable", east=FANG, size=15, line=300)}
+{pstyle("WallTitle", "WallTitle", east=HEI, size=36, align="center", before=0, after=240)}
+{pstyle("WallHeading", "WallHeading", east=HEI, size=18, before=120, after=60, keep_next=True)}
+{pstyle("WallBody", "WallBody", east=FANG, size=16, line=320, indent_chars=2)}
+{pstyle("WallTable", "WallTable", east=FANG, size=15, line=240)}
 {pstyle("TableText", "TableText", east=SONG, size=10.5)}
 {pstyle("TableHead", "TableHead", east=HEI, size=10.5, align="center")}
 {pstyle("Signature", "Signature", east=FANG, size=14, before=240, line=360)}
@@ -426,11 +426,12 @@ def make_wall_rules():
     # 6. 四公开
     para(doc, "民政工作“四公开”", "WallTitle")
     para(doc, "一、政策公开", "WallHeading")
-    para(doc, "《社会救助暂行办法》、城乡最低生活保障、特困人员供养、医疗救助、临时救助、受灾人员救助和优抚安置的政策规定，在本办政策宣传栏常年公开，群众可随时索取宣传资料。", "WallBody")
+    para(doc, "《社会救助暂行办法》和低保、特困供养、医疗救助、临时救助、受灾救助、优抚安置的政策，在政策宣传栏常年公开，资料免费取阅。", "WallBody")
     para(doc, "二、程序公开", "WallHeading")
     para(doc, "申请、受理、调查核对、民主评议、审核公示、审批、发放，各环节及时限见《办事流程》。", "WallBody")
     para(doc, "三、标准公开", "WallHeading")
-    para(doc, "城市低保标准：________元／人·月　　农村低保标准：________元／人·年", "WallBody")
+    para(doc, "城市低保标准：________元／人·月", "WallBody")
+    para(doc, "农村低保标准：________元／人·年", "WallBody")
     para(doc, "特困人员基本生活标准：________元／人·年", "WallBody")
     para(doc, "四、结果公开", "WallHeading")
     para(doc, "{{ year }}年度救助对象情况（名单见公示栏）：", "WallBody")
