@@ -216,3 +216,40 @@ def test_legacy_doc_through_libreoffice(root, tmp_path):
     out = json.loads(mz(root, *INGEST, tmp_path / "legacy.bin", "--json").stdout)
     rid = out["ingested"][0]["record_id"]
     assert "救灾款已按户发放" in "".join(json.loads(mz(root, "show", rid, "--text", "--json").stdout)["text"])
+
+
+@pytest.mark.slow
+@pytest.mark.tesseract
+def test_peak_memory_stays_under_1_gib(bad, tmp_path):
+    """The whole bad batch (zip bomb, pixel bomb, …) plus a large real page image OCRed, in a real process
+    tree (ingest + its workers + tesseract): peak RSS of each stays < 1 GiB."""
+    import subprocess
+    import sys
+
+    from PIL import Image, ImageDraw
+
+    from archive.tools import TESSERACT
+
+    if not TESSERACT.available():
+        pytest.skip("tesseract not installed")
+    d, _ = bad
+    big = tmp_path / "big"
+    shutil.copytree(d, big, ignore=shutil.ignore_patterns("无权限.txt"))
+    img = Image.new("L", (7000, 9000), 255)                               # 63 Mpx (a 600 dpi A3 scan)
+    ImageDraw.Draw(img).rectangle((500, 500, 1500, 900), fill=0)
+    img.save(big / "大扫描.png")
+    exe = Path(sys.executable).parent / "minzheng"
+    root = tmp_path / "root"
+    subprocess.run([str(exe), "--root", str(root), "init"], check=True, capture_output=True)
+    probe = ("import resource, subprocess, sys; "
+             "r = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
+             "sys.stderr.write(r.stderr); print(r.returncode); print(r.stdout); "
+             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    r = subprocess.run([sys.executable, "-c", probe, str(exe), "--root", str(root), "ingest", str(big),
+                        "--jobs", "2", "--json"], capture_output=True, text=True, timeout=900)
+    lines = r.stdout.strip().splitlines()
+    code, out, peak_kib = int(lines[0]), json.loads("\n".join(lines[1:-1])), int(lines[-1])
+    assert code == 1, r.stderr
+    assert "大扫描.png" in {x["original_name"] for x in out["ingested"]}
+    print(f"peak RSS {peak_kib / 1024:.0f} MiB")
+    assert peak_kib < 1024 * 1024, f"peak RSS {peak_kib / 1024:.0f} MiB"
