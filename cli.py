@@ -369,7 +369,7 @@ def bind(ctx, office, year, category, retention, profile, as_json):
     if missing:
         raise click.UsageError(f"请指定 {'、'.join(missing)}")
     settings = settings_of(ctx)
-    report = archive.bind(settings, office=office, year=year, category=category.upper(), retention=retention,
+    report = archive.bind(settings, office=office.upper(), year=year, category=category.upper(), retention=retention,
                           profile=profile, progress=lambda m: click.echo(m, err=True))
     for w in report.warnings:
         click.echo(f"注意：{w}", err=True)

@@ -2,13 +2,11 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-import archive
 from archive.config import TEMPLATES_DIR
 from archive.errors import ConfigError
 from archive.profiles import A4, MM, load_profile
