@@ -105,7 +105,7 @@ def main() -> None:
     if not (root / "minzheng.toml").exists():
         archive.init_root(root, sample=True)
     print(f"样本：{root}（青山县 QSZ 青山镇；大台账 {args.rows} 行）", file=sys.stderr)
-    header = f"{'scenario':<13} {'seconds':>8} {'docs':>5} {'docs/s':>8} {'peak RSS MB':>11} {"child RSS MB":>14} {'target s':>8}  说明"
+    header = f"{'scenario':<13} {'seconds':>8} {'docs':>5} {'docs/s':>8} {'peak RSS MB':>11} {'child RSS MB':>14} {'target s':>8}  说明"
     print(header)
     print("-" * len(header.encode("gbk", "replace")))
     for name, label, target in SCENARIOS:
@@ -120,6 +120,10 @@ def main() -> None:
         child = f"{r['child_rss_mb']:.0f}" if r["child_rss_mb"] else "-"
         print(f"{name:<13} {r['seconds']:>8.2f} {r['docs']:>5} {rate:>8.1f} {r['rss_mb']:>11.0f} {child:>14} "
               f"{'<' + str(target):>8}  {label} {ok}")
+    if not args.keep:
+        import shutil
+
+        shutil.rmtree(base, ignore_errors=True)
 
 
 if __name__ == "__main__":
