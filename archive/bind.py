@@ -321,7 +321,7 @@ def _file_stem(code: str) -> str:
 
 def _write_volume(vdir: Path, vol: VolumeInfo, docs: list[_Doc], prof: Profile, fonts) -> tuple[int, list[str]]:
     """Writes PDF, labels, manifest and checksums into vdir. Returns (front page count, warnings)."""
-    from pypdf import PdfReader, PdfWriter, Transformation
+    from pypdf import PdfReader, PdfWriter
     from reportlab.pdfgen import canvas
 
     stem = _file_stem(vol.archival_code)
@@ -383,18 +383,9 @@ def _write_volume(vdir: Path, vol: VolumeInfo, docs: list[_Doc], prof: Profile, 
             src = reader.pages[p.index]
             if p.direct:
                 new = writer.add_page(src)
-            elif src.rotation:
-                src.transfer_rotation_to_content()
-                box = src.mediabox
+            else:                   # turned upright and scaled onto A4 as a form; its content is not re-parsed
                 new = writer.add_blank_page(p.width, p.height)
-                new.merge_transformed_page(src, Transformation().translate(-float(box.left), -float(box.bottom))
-                                           .scale(p.scale, p.scale).translate(p.tx, p.ty))
-            else:                   # scaled onto A4 as a form: the page's own content is not re-parsed
-                box = src.mediabox
-                new = writer.add_blank_page(p.width, p.height)
-                s = p.scale
-                draw_form(writer, new, page_as_form(writer, src), "/MzSrc",
-                          (s, 0, 0, s, p.tx - s * float(box.left), p.ty - s * float(box.bottom)))
+                draw_form(writer, new, page_as_form(writer, src), "/MzSrc", _display_matrix(src, p))
             draw_form(writer, new, page_as_form(writer, overlay.pages[oi]), "/MzOverlay")
             oi += 1
         writer.add_outline_item(title=f"{entry.archival_code} {entry.title}", page_number=start)
@@ -427,8 +418,19 @@ def _write_volume(vdir: Path, vol: VolumeInfo, docs: list[_Doc], prof: Profile, 
     manifest = vdir / f"{stem}.xml"
     manifest.write_bytes(xml)
     write_checksums(vdir, [pdf.name, labels.name, manifest.name])
-    assert total == len(PdfReader(str(pdf)).pages)
+    log.debug("%s：%d 页", pdf.name, total)
     return n_front, warnings
+
+
+def _display_matrix(src, p: _Page) -> tuple[float, ...]:
+    """Page space → the bound page: apply the page's /Rotate (clockwise), then scale and centre on A4."""
+    box = src.mediabox
+    x0, y0, w, h = float(box.left), float(box.bottom), float(box.width), float(box.height)
+    rot = (src.rotation or 0) % 360
+    a, b, c, d, e, f = {0: (1, 0, 0, 1, -x0, -y0), 90: (0, -1, 1, 0, -y0, x0 + w),
+                        180: (-1, 0, 0, -1, x0 + w, y0 + h), 270: (0, 1, -1, 0, y0 + h, -x0)}[rot]
+    s = p.scale
+    return (a * s, b * s, c * s, d * s, e * s + p.tx, f * s + p.ty)
 
 
 def _stamp_places(docs: list[_Doc], vol: VolumeInfo, prof: Profile, restart: bool, font: str) -> dict[int, Placement]:

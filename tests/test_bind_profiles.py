@@ -170,3 +170,37 @@ def test_docx_original_is_converted(root, tmp_path, invoke):
     v = json.loads(r.stdout)["volumes"][0]
     texts = page_texts(Path(v["pdf"]))
     assert "庚号Word文件正文" in "".join(t for t, _, _ in texts[2]).replace(" ", "")
+
+
+def test_rotated_pages_and_multipage_tiff(root, tmp_path, invoke):
+    """A /Rotate 90 page and a two-page black-and-white TIFF: every page lands on A4, nothing lost."""
+    from PIL import Image, ImageDraw, ImageFont
+    from pypdf import PdfWriter
+
+    src = text_pdf(tmp_path / "rot-src.pdf", ["旋转页面测试文字"])
+    w = PdfWriter(clone_from=str(src))
+    w.pages[0].rotate(90)
+    rotated = tmp_path / "rotated.pdf"
+    w.write(rotated)
+    add_record(root, rotated, title="旋转的页面", date="2011-01-01")
+
+    font = ImageFont.truetype("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 40, index=2)
+    frames = []
+    for k in range(2):
+        im = Image.new("1", (1654, 2339), 1)
+        ImageDraw.Draw(im).text((200, 300), f"黑白扫描第{k + 1}页", fill=0, font=font)
+        frames.append(im)
+    tif = tmp_path / "scan.tif"
+    frames[0].save(tif, save_all=True, append_images=frames[1:], compression="group4", dpi=(200, 200))
+    add_record(root, tif, title="黑白扫描件", date="2011-02-01")
+
+    v = json.loads(_bind(invoke, root).stdout)["volumes"][0]
+    assert [(d["first_page"], d["last_page"]) for d in v["documents"]] == [(1, 1), (2, 3)]
+    reader = PdfReader(v["pdf"])
+    for page in reader.pages:
+        a, b = sorted((float(page.mediabox.width), float(page.mediabox.height)))
+        assert abs(a - A4[0]) < 4 and abs(b - A4[1]) < 4
+        assert not page.rotation
+    assert "旋转页面测试文字" in "".join(t for t, _, _ in page_texts(Path(v["pdf"]))[2])
+    img = next(iter(reader.pages[3].images)).image
+    assert img.size == (1654, 2339)
