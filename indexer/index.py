@@ -24,7 +24,6 @@ from .snippet import has_phrase, make_snippet, mark
 from .tokens import QueryTerms, query_terms, stream, unigrams
 
 BACKENDS = ("tantivy", "whoosh")
-RERANK = 50          # candidates re-ranked by exact phrase
 PHRASE_CHECK_CAP = 2000   # candidates verified for a quoted phrase
 
 
@@ -115,9 +114,20 @@ class Index(ABC):
         self.index_dir = Path(index_dir)
 
     # --- writing ---
+    def add(self, docs: Iterable[IndexDoc], *, jobs: int = 1) -> None:
+        """Add (or replace, by record_id) documents; visible after commit().
+        jobs > 1 tokenizes in that many processes (for bulk builds: reindex, benchmarks)."""
+        if jobs <= 1:
+            self._add_fields(d.tokens() for d in docs)
+            return
+        import multiprocessing
+        ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+        with ctx.Pool(jobs) as pool:
+            self._add_fields(pool.imap(_tokens, docs, chunksize=64))
+
     @abstractmethod
-    def add(self, docs: Iterable[IndexDoc]) -> None:
-        """Add (or replace, by record_id) documents; visible after commit()."""
+    def _add_fields(self, fields: Iterable[dict]) -> None:
+        """Write documents already turned into field values by IndexDoc.tokens()."""
 
     @abstractmethod
     def delete(self, record_ids: Iterable[int]) -> None: ...
@@ -140,32 +150,50 @@ class Index(ABC):
 
     # --- reading ---
     @abstractmethod
-    def _candidates(self, pq: ParsedQuery, filters: dict, k: int) -> tuple[int, list[Candidate]]:
-        """(number of matching records, the top k candidates by backend score)."""
+    def _candidates(self, pq: ParsedQuery, filters: dict, mode: str, limit: int, offset: int
+                    ) -> tuple[int, list[Candidate]]:
+        """(number of matching records, candidates offset…offset+limit by backend score).
+        mode "all": every bigram/word (`all`) and one-character run (`uni`) of the query;
+        "phrase": those and the positional phrase; "rest": those but not the phrase."""
 
     def search(self, query: str, *, office=None, category=None, year=None, retention=None,
                limit: int = 10, offset: int = 0) -> tuple[int, list[Hit]]:
+        """(number of matching records, hits offset…offset+limit): records with the exact phrase
+        first, then the others that hold every bigram of the query; "…" keeps the exact phrase only."""
         pq = parse_query(query)
-        if pq.terms.empty:
+        q = pq.terms
+        if q.empty or limit <= 0:
             return 0, []
         filters = {"office": office, "category": category, "year": year, "retention": retention}
         filters = {k: v for k, v in filters.items() if v not in (None, "")}
         want = offset + limit
-        if pq.quoted:
-            total, cands = self._candidates(pq, filters, max(want, PHRASE_CHECK_CAP))
-            checked = [c for c in cands if _phrase_in(pq.terms, c)]
-            total = total - (len(cands) - len(checked))
-            ranked = [(c, True) for c in checked]
+        positional = len(q.phrase) >= 2            # a positional phrase query is possible
+        # the phrase query is exact when its tokens cover the whole query
+        exact = positional and q.complete
+        if not positional:
+            # one token (or tokens that cannot be positioned): every match holds the phrase or close to it
+            total, cands = self._candidates(pq, filters, "all", limit, offset)
+            if pq.quoted:
+                cands = [c for c in cands if _phrase_in(q, c)]
+        elif pq.quoted and exact:
+            total, cands = self._candidates(pq, filters, "phrase", limit, offset)
+        elif pq.quoted:
+            total, cands = self._candidates(pq, filters, "phrase", PHRASE_CHECK_CAP, 0)
+            checked = [c for c in cands if _phrase_in(q, c)]
+            total -= len(cands) - len(checked)
+            cands = checked[offset:want]
         else:
-            total, cands = self._candidates(pq, filters, max(want, RERANK))
-            flags = [_phrase_in(pq.terms, c) for c in cands]
-            order = sorted(range(len(cands)), key=lambda i: (not flags[i], -cands[i].score))
-            ranked = [(cands[i], flags[i]) for i in order]
+            n_phrase, first = self._candidates(pq, filters, "phrase", limit, offset)
+            rest_offset = max(0, offset - n_phrase)
+            rest_limit = max(0, want - max(offset, n_phrase))
+            n_rest, rest = self._candidates(pq, filters, "rest", max(rest_limit, 1), rest_offset)
+            total = n_phrase + n_rest
+            cands = first + rest[:rest_limit]
         hits = []
-        for c, _ in ranked[offset:want]:
+        for c in cands:
             d = json.loads(c.data)
-            page, snip, spans, phrase = make_snippet(pq.terms, d["t"], d["p"])
-            if not phrase and d.get("m") and has_phrase(pq.terms, [d["m"]]):
+            page, snip, spans, phrase = make_snippet(q, d["t"], d["p"])
+            if not phrase and d.get("m") and has_phrase(q, [d["m"]]):
                 phrase = True
             hits.append(Hit(c.record_id, float(c.score), page, snip, spans, phrase))
         return max(total, 0), hits
@@ -182,6 +210,10 @@ class Index(ABC):
         finally:
             self.close()
         return False
+
+
+def _tokens(doc: IndexDoc) -> dict:
+    return doc.tokens()
 
 
 def _phrase_in(q: QueryTerms, c: Candidate) -> bool:

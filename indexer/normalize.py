@@ -32,6 +32,8 @@ _WIDTH[0x00A0] = " "
 _WIDTH[0xFEFF] = ""          # BOM / zero-width no-break space
 _WIDTH[0x200B] = ""          # zero-width space
 
+_COMPAT = re.compile("[\uf900-\ufaff]")
+_WS = re.compile(r"[\s\u3000]")
 _CJK_SPACE = re.compile(rf"(?<={_CJK})[ \t\r\n\f\v\u3000]+(?={_CJK})")
 _ASCII_PUNCT = r"[!-/:-@\[-`{-~]"
 # OCR puts spaces around ASCII punctuation next to Chinese: "工作 ,推进" "( 居 )"
@@ -79,6 +81,8 @@ def fold_width(text: str) -> str:
 
 def join_lines(text: str) -> str:
     """Remove whitespace between CJK characters; keep paragraph breaks after sentence ends."""
+    if not _WS.search(text):
+        return text
     text = _HYPHEN_BREAK.sub("", text)
     text = _PARA.sub("\u2029", text)              # protect paragraph breaks
     text = _CJK_SPACE.sub("", text)
@@ -95,7 +99,7 @@ def normalize(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text = fold_width(text)
     # CJK compatibility ideographs (U+F900–FAFF) → unified ones
-    if any("\uf900" <= ch <= "\ufaff" for ch in text):
+    if _COMPAT.search(text):
         text = "".join(unicodedata.normalize("NFKC", ch) if "\uf900" <= ch <= "\ufaff" else ch for ch in text)
     text = to_simplified(text)
     return join_lines(text)

@@ -4,11 +4,10 @@ from __future__ import annotations
 import functools
 import re
 
-from .normalize import CJK_RANGES
 from .tokens import QueryTerms
 
 WINDOW = 80
-_SEP = rf"[^{CJK_RANGES}A-Za-z0-9]*"
+_SEP = r"[\W_]*"      # anything but letters, digits and CJK characters (all \w); cheap to compile
 
 
 @functools.lru_cache(maxsize=256)

@@ -8,11 +8,10 @@ from typing import Iterable
 import tantivy
 
 from .errors import IndexBusyError, IndexError_
-from .index import Candidate, Index, IndexDoc, ParsedQuery
+from .index import Candidate, Index, ParsedQuery
 
 WRITER_HEAP = 128_000_000
 LOCK_WAIT = 30.0
-PHRASE_BOOST = 5.0
 TITLE_BOOST = 2.0
 
 
@@ -68,10 +67,9 @@ class TantivyIndex(Index):
                     time.sleep(0.2)
         return self._writer
 
-    def add(self, docs: Iterable[IndexDoc]) -> None:
+    def _add_fields(self, fields: Iterable[dict]) -> None:
         w = self._w()
-        for d in docs:
-            f = d.tokens()
+        for f in fields:
             w.delete_documents_by_term("record_id", f["record_id"])
             doc = tantivy.Document()
             doc.add_integer("record_id", f["record_id"])
@@ -133,28 +131,25 @@ class TantivyIndex(Index):
         res = s.search(tantivy.Query.all_query(), limit=n, count=False)
         return {int(v) for v in s.fast_field_values("record_id", [a for _, a in res.hits])}
 
-    def _candidates(self, pq: ParsedQuery, filters: dict, k: int):
+    def _candidates(self, pq: ParsedQuery, filters: dict, mode: str, limit: int, offset: int):
         Q, Occur, sch = tantivy.Query, tantivy.Occur, self.schema
         q = pq.terms
-        must = [(Occur.Must, Q.term_query(sch, "all", t)) for t in q.body]
-        must += [(Occur.Must, Q.term_query(sch, "uni", c)) for c in q.chars]
-        if pq.quoted and len(q.phrase) >= 2:
-            must.append((Occur.Must, Q.phrase_query(sch, "all", list(q.phrase))))
+        clauses = [(Occur.Must, Q.term_query(sch, "all", t)) for t in q.body]
+        clauses += [(Occur.Must, Q.term_query(sch, "uni", c)) for c in q.chars]
+        if mode != "all":
+            phrase = Q.phrase_query(sch, "all", list(q.phrase))
+            clauses.append((Occur.Must if mode == "phrase" else Occur.MustNot, phrase))
         for name in ("office", "category", "retention"):
             if name in filters:
-                must.append((Occur.Must, Q.term_query(sch, name, str(filters[name]))))
+                clauses.append((Occur.Must, Q.term_query(sch, name, str(filters[name]))))
         if "year" in filters:
-            must.append((Occur.Must, Q.term_query(sch, "year", int(filters["year"]))))
-        should = []
-        if not pq.quoted and len(q.phrase) >= 2:
-            should.append((Occur.Should, Q.boost_query(Q.phrase_query(sch, "all", list(q.phrase)), PHRASE_BOOST)))
+            clauses.append((Occur.Must, Q.term_query(sch, "year", int(filters["year"]))))
         title_terms = [Q.term_query(sch, "title_tok", t) for t in q.body + q.chars]
         if title_terms:
-            should.append((Occur.Should, Q.boost_query(
+            clauses.append((Occur.Should, Q.boost_query(
                 Q.boolean_query([(Occur.Should, t) for t in title_terms]), TITLE_BOOST)))
-        query = Q.boolean_query(must + should)
         s = self._searcher()
-        res = s.search(query, limit=k, count=True)
+        res = s.search(Q.boolean_query(clauses), limit=limit, count=True, offset=offset)
         out = []
         for score, addr in res.hits:
             doc = s.doc(addr)

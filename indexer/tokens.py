@@ -36,15 +36,19 @@ def bigrams(run: str) -> list[str]:
     return [run[i:i + 2] for i in range(len(run) - 1)]
 
 
+_X = f"{CJK_RANGES}0-9"
+# one pass in C: a bigram at every position followed by another CJK/digit character (zero-width
+# lookahead, so they overlap), a lone CJK/digit character, or a run of Latin letters
+_STREAM = re.compile(rf"(?=([{_X}]{{2}}))|(?<![{_X}])([{_X}])(?![{_X}])|(?<![A-Za-z])([A-Za-z]+)")
+_UNI = re.compile(rf"[{_X}]")
+
+
 def stream(text: str) -> list[str]:
-    out: list[str] = []
-    for kind, run in segments(text):
-        out.extend(bigrams(run) if kind == "cjk" else [run])
-    return out
+    return [a or b or c for a, b, c in _STREAM.findall(text.lower())]
 
 
 def unigrams(text: str) -> list[str]:
-    return [ch for kind, run in segments(text) if kind == "cjk" for ch in run]
+    return _UNI.findall(text)
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,7 @@ class QueryTerms:
     chars: tuple[str, ...]            # distinct single CJK characters (one-character runs), required
     phrase: tuple[tuple[int, str], ...]  # (offset, token) for a positional phrase query (inner tokens)
     squashed: str                     # the query's searchable characters, for exact-phrase checks
+    complete: bool = True             # the phrase holds every token of the query (none left to `squashed`)
 
     @property
     def empty(self) -> bool:
@@ -73,6 +78,7 @@ def query_terms(normalized_query: str) -> QueryTerms:
     chars: list[str] = []
     phrase: list[tuple[int, str]] = []
     pos = 0
+    complete = True
     for i, (kind, run) in enumerate(segs):
         if kind == "word":
             body.append(run)
@@ -88,8 +94,10 @@ def query_terms(normalized_query: str) -> QueryTerms:
             # a one-character run inside the query (between words) is a token in the body
             # stream of the document too; at either end of the query the document may
             # continue the run ("2014年" vs "2014年度"), so it is checked by `squashed` only.
-            if 0 < i < len(segs) - 1:
+            if 0 < i < len(segs) - 1 or len(segs) == 1:
                 phrase.append((pos, run))
+            else:
+                complete = False
             pos += 1
     return QueryTerms(tuple(dict.fromkeys(body)), tuple(dict.fromkeys(chars)), tuple(phrase),
-                      "".join(run for _, run in segs))
+                      "".join(run for _, run in segs), complete)

@@ -16,10 +16,9 @@ from whoosh.index import LockError
 from whoosh.scoring import BM25F
 
 from .errors import IndexBusyError, IndexError_
-from .index import Candidate, Index, IndexDoc, ParsedQuery
+from .index import Candidate, Index, ParsedQuery
 
 LOCK_WAIT = 30.0
-PHRASE_BOOST = 5.0
 TITLE_BOOST = 2.0
 WRITER_MB = 128
 
@@ -65,17 +64,16 @@ class WhooshIndex(Index):
                 raise IndexBusyError("全文索引正被另一个进程写入（例如正在导入）。请等它结束后再试")
         return self._writer
 
-    def add(self, docs: Iterable[IndexDoc]) -> None:
+    def _add_fields(self, fields: Iterable[dict]) -> None:
         w = self._w()
-        for d in docs:
-            f = d.tokens()
-            fields = {k: f[k] for k in ("record_id", "all", "uni", "title_tok", "data")}
+        for f in fields:
+            doc = {k: f[k] for k in ("record_id", "all", "uni", "title_tok", "data")}
             for k in ("office", "category", "retention"):
                 if f[k]:
-                    fields[k] = f[k]
+                    doc[k] = f[k]
             if f["year"] is not None:
-                fields["year"] = f["year"]
-            w.update_document(**fields)
+                doc["year"] = f["year"]
+            w.update_document(**doc)
 
     def delete(self, record_ids: Iterable[int]) -> None:
         w = self._w()
@@ -112,33 +110,25 @@ class WhooshIndex(Index):
         with self._ix.searcher() as s:
             return {int(f["record_id"]) for f in s.all_stored_fields()}
 
-    def _candidates(self, pq: ParsedQuery, filters: dict, k: int):
+    def _candidates(self, pq: ParsedQuery, filters: dict, mode: str, limit: int, offset: int):
         q = pq.terms
         must = [wq.Term("all", t) for t in q.body] + [wq.Term("uni", c) for c in q.chars]
-        phrase_words = [t for _, t in q.phrase]
-        phrase = None
-        if len(q.phrase) >= 2:
-            # whoosh phrases have no offsets: use the contiguous inner tokens (gaps only at the ends)
-            phrase = wq.Phrase("all", phrase_words)
-        if pq.quoted and phrase is not None:
-            must.append(phrase)
-        flt = []
         for name in ("office", "category", "retention"):
             if name in filters:
-                flt.append(wq.Term(name, str(filters[name])))
+                must.append(wq.Term(name, str(filters[name])))
         if "year" in filters:
-            flt.append(wq.Term("year", int(filters["year"])))
+            must.append(wq.Term("year", int(filters["year"])))
+        # whoosh phrases have no offsets: the phrase tokens are contiguous (gaps only at the ends)
+        phrase = wq.Phrase("all", [t for _, t in q.phrase]) if mode != "all" else None
+        if mode == "phrase":
+            must.append(phrase)
         main = wq.And(must) if len(must) > 1 else must[0]
-        if flt:
-            main = wq.And([main] + flt)   # filters are required terms too
-        should = []
-        if not pq.quoted and phrase is not None:
-            should.append(wq.Phrase("all", phrase_words, boost=PHRASE_BOOST))
-        tt = [wq.Term("title_tok", t, boost=TITLE_BOOST) for t in q.body + q.chars]
-        should += tt
-        query = wq.AndMaybe(main, wq.Or(should)) if should else main
+        if mode == "rest":
+            main = wq.AndNot(main, phrase)
+        title = [wq.Term("title_tok", t, boost=TITLE_BOOST) for t in q.body + q.chars]
+        query = wq.AndMaybe(main, wq.Or(title)) if title else main
         with self._ix.searcher(weighting=BM25F()) as s:
-            res = s.search(query, limit=k)
+            res = s.search(query, limit=offset + limit)
             total = len(res)
-            out = [Candidate(int(h["record_id"]), float(h.score), h["data"]) for h in res]
+            out = [Candidate(int(h["record_id"]), float(h.score), h["data"]) for h in res[offset:offset + limit]]
         return total, out

@@ -27,7 +27,7 @@ def test_query_terms_one_char_and_edges():
     q = query_terms("xy年")
     assert q.body == ("xy",) and q.chars == ("年",)
     # an edge one-character run is not a positional phrase token (the document may continue it)
-    assert [t for _, t in q.phrase] == ["xy"]
+    assert [t for _, t in q.phrase] == ["xy"] and not q.complete
     q = query_terms("a年b")
     assert [t for _, t in q.phrase] == ["a", "年", "b"]
 
