@@ -23,7 +23,7 @@ from . import catalog
 from .cjk_font import build_fonts
 from .codes import CodeReport, assign_codes, fonds_of, group_prefix
 from .config import Settings
-from .errors import NotFoundError
+from .errors import MinzhengError, NotFoundError
 from .originals_pdf import Source, prepare_sources, read_text, sniff
 from .pdf_place import draw_form, page_as_form
 from .objects import object_path
@@ -213,7 +213,8 @@ def _bind(settings, conn, prof: Profile, office, year, category, retention, say)
             dest = settings.volumes_dir / office / str(year) / f"{category}-{vol.retention}" / vdir.name
             dest.parent.mkdir(parents=True, exist_ok=True)
             if dest.exists():
-                raise NotFoundError(f"{dest} 已存在，案卷不会被覆盖；请检查 volumes 目录")
+                raise MinzhengError(f"{dest} 已存在（可能另一个 minzheng bind 正在装订同一类文件），案卷不会被覆盖。"
+                                    "请稍后重新运行")
             os.rename(vdir, dest)
             published.append(dest)
             results.append((vol, dest, front, chunk, version, warnings))

@@ -63,10 +63,23 @@ def build_fonts(text: str, work_dir: Path | str) -> Fonts:
     names = {}
     for kind, file in FILES.items():
         ttf = Path(work_dir) / f"{kind}-{digest}.ttf"
-        if not ttf.is_file():
+        if ttf.is_file():
+            ttf.touch()              # recently used: kept by _prune
+        else:
             _subset_to_ttf(_find(file), chars, ttf, f"Noto{kind.title()}SC-{digest}")
         names[kind] = _register(ttf, f"Noto{kind.title()}SC-{digest}")
+    _prune(Path(work_dir))
     return Fonts(serif=names["serif"], sans=names["sans"], chars=frozenset(chars))
+
+
+KEEP_SUBSETS = 40
+
+
+def _prune(directory: Path) -> None:
+    """The subset cache keeps the newest KEEP_SUBSETS fonts (a few hundred KB each)."""
+    files = sorted(directory.glob("*.ttf"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in files[KEEP_SUBSETS:]:
+        old.unlink(missing_ok=True)
 
 
 def _register(ttf: Path, name: str) -> str:
