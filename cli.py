@@ -29,6 +29,64 @@ class MzFormatter(click.HelpFormatter):
 
 click.Context.formatter_class = MzFormatter
 
+# click's own messages (usage errors) in Chinese. click looks each one up through the module-level
+# gettext function `_` (and `ngettext`) of its modules at call time, so they are replaced here.
+CLICK_ZH = {
+    "Error: {message}": "错误：{message}",
+    "Try '{command} {option}' for help.": "运行 “{command} {option}” 查看用法。",
+    "Invalid value: {message}": "取值无效：{message}",
+    "Invalid value for {param_hint}: {message}": "{param_hint} 的取值无效：{message}",
+    "Missing argument": "缺少参数",
+    "Missing option": "缺少选项",
+    "Missing parameter": "缺少参数",
+    "Missing command.": "缺少命令。",
+    "No such option {name!r}.": "没有这个选项：{name!r}。",
+    "No such option: {name}": "没有这个选项：{name}",
+    "Did you mean {possibility}?": "您是不是想用 {possibility}？",
+    "No such command {name!r}.": "没有这个命令：{name!r}。",
+    "{value!r} is not a valid {number_type}.": "{value!r} 不是有效的{number_type}。",
+    "integer": "整数",
+    "float": "数字",
+    "{value} is not in the range {range}.": "{value} 不在范围 {range} 内。",
+    "{value!r} is not {choice}.": "{value!r} 不是 {choice}。",
+    "{value!r} is not one of {choices}.": "{value!r} 不在可选值 {choices} 之中。",
+    "Option {name!r} requires an argument.": "选项 {name!r} 需要一个值。",
+    "Option {name!r} does not take a value.": "选项 {name!r} 不带值。",
+    "Got unexpected extra argument ({args})": "多余的参数（{args}）",
+    "Got unexpected extra arguments ({args})": "多余的参数（{args}）",
+    "{name} {filename!r} does not exist.": "{name} {filename!r} 不存在。",
+    "{name} {filename!r} is a file.": "{name} {filename!r} 是文件，不是目录。",
+    "{name} {filename!r} is a directory.": "{name} {filename!r} 是目录，不是文件。",
+    "{name} {filename!r} is not readable.": "{name} {filename!r} 无法读取。",
+    "file": "文件",
+    "directory": "目录",
+    "path": "路径",
+    "Aborted!": "已中止。",
+    "default: {default}": "默认：{default}",
+    "env var: {var}": "环境变量：{var}",
+}
+
+
+def _click_zh(message: str) -> str:
+    return CLICK_ZH.get(message, message)
+
+
+def _click_nzh(singular: str, plural: str, n: int) -> str:
+    return _click_zh(singular if n == 1 else plural)
+
+
+click.types.IntParamType.name = "整数"
+click.types.IntRange.name = "整数"
+click.types.FloatParamType.name = "数字"
+click.types.FloatRange.name = "数字"
+
+for _mod in ("core", "exceptions", "parser", "types", "formatting", "decorators", "termui"):
+    _m = sys.modules.get(f"click.{_mod}") or __import__(f"click.{_mod}", fromlist=["_"])
+    if hasattr(_m, "_"):
+        _m._ = _click_zh
+    if hasattr(_m, "ngettext"):
+        _m.ngettext = _click_nzh
+
 
 class MzCommand(click.Command):
     def get_help_option(self, ctx):

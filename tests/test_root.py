@@ -57,3 +57,14 @@ def test_every_command_has_chinese_help(invoke):
                 if isinstance(p, __import__("click").Option):
                     assert p.help and any("\u4e00" <= c <= "\u9fff" for c in p.help), f"{' '.join(path)} {p.name}"
         invoke(None, *path, "--help")
+
+
+def test_click_usage_errors_are_chinese(invoke):
+    result = invoke(None, "generate", "ledger", ok=False)
+    assert result.exit_code == 2
+    assert "缺少选项" in result.stderr and "--office" in result.stderr
+    assert "Missing" not in result.stderr
+    result = invoke(None, "search", "--limit", "x", "土地", ok=False)
+    assert "不是有效的整数" in result.stderr
+    result = invoke(None, "generat", ok=False)
+    assert "没有这个命令" in result.stderr and "generate" in result.stderr
