@@ -1,10 +1,19 @@
-"""minzheng demo: build the sample county's archive from scratch and run every job on it."""
+"""minzheng demo: build the sample county's archive from scratch and run every job on it.
+
+Each step is a function that yields Chinese lines; `run_demo` numbers the steps.
+"""
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 from typing import Iterator
 
-from .errors import RootError
+from . import catalog
+from .config import SAMPLES_DIR, Settings
+from .errors import MissingToolError, RootError
+
+HISTORIC = SAMPLES_DIR / "historic"
+HOUSEHOLDS_MANIFEST = SAMPLES_DIR / "households" / "manifest.csv"
 
 
 def run_demo(root: Path | str) -> Iterator[str]:
@@ -15,11 +24,27 @@ def run_demo(root: Path | str) -> Iterator[str]:
     from .rootdir import init_root
 
     settings = init_root(root, sample=True)
-    yield f"1. 已创建示例县“{settings.county_name}”的档案根目录：{settings.root}"
-    # --- step: generate (issue 3) ---
-    from generators import generate_documents
+    steps = [
+        (f"已创建示例县“{settings.county_name}”的档案根目录：{settings.root}", None),
+        ("生成文书（办事员）", step_generate),
+        ("导入历史档案并检索（档案员）", step_ingest_historic),
+        ("导入示例户档（档案员）", step_ingest_households),
+        ("装订案卷（档案员）", step_bind),
+        ("完整性与规范化报告（检查人员）", step_reports),
+        ("浏览器检索页", step_serve_hint),
+    ]
+    for n, (title, step) in enumerate(steps, 1):
+        yield f"{n}. {title}"
+        if step is not None:
+            yield from (f"   {line}" for line in step(settings))
 
-    from .errors import MissingToolError as _NoTool
+
+def _cmd(settings: Settings, *args: str) -> str:
+    return " ".join(["minzheng", "--root", shlex.quote(str(settings.root)), *args])
+
+
+def step_generate(settings: Settings) -> Iterator[str]:
+    from generators import generate_documents
 
     made = generate_documents(settings, "all", ["all"], pdf=False)
     n_docx = sum(p.suffix == ".docx" for p in made.files)
@@ -28,70 +53,80 @@ def run_demo(root: Path | str) -> Iterator[str]:
            f"在 {settings.out_dir}/机构代码/日期/")
     first = made.offices[0]
     try:
-        with_pdf = generate_documents(settings, first, ["all"], pdf=True)
-        pdfs = [p for p in with_pdf.files if p.suffix == ".pdf"]
-        yield f"    {first} 另有 PDF {len(pdfs)} 个，例如：{pdfs[0] if pdfs else ''}"
-    except _NoTool as e:
-        yield f"    （{e}；跳过 PDF）"
-    yield f"    试试：minzheng --root {settings.root} generate notice --office {first} --pdf"
-    # --- step: ingest historic files + searches (issue 4) ---
-    from .config import SAMPLES_DIR
-    from .errors import MissingToolError
-    from .ingest import ingest as _ingest
-    from .search import search as _search
+        pdfs = [p for p in generate_documents(settings, first, ["all"], pdf=True).files if p.suffix == ".pdf"]
+        yield f"{first} 另有 PDF {len(pdfs)} 个，例如：{pdfs[0] if pdfs else ''}"
+    except MissingToolError as e:
+        yield f"（{e}；跳过 PDF）"
+    yield "试试：" + _cmd(settings, "generate", "notice", "--office", first, "--pdf")
 
-    historic = SAMPLES_DIR / "historic"
+
+def step_ingest_historic(settings: Settings) -> Iterator[str]:
+    from .ingest import ingest
+    from .search import search
+
+    manifest = HISTORIC / "manifest.csv"
     try:
-        got = _ingest(settings, [historic / "files"], manifest=historic / "manifest.csv")
+        got = ingest(settings, [HISTORIC / "files"], manifest=manifest)
     except MissingToolError as e:          # no tesseract: scans are stored and catalogued, their text waits
         yield f"（{e}；扫描件暂不识别文字）"
-        got = _ingest(settings, [historic / "files"], manifest=historic / "manifest.csv", ocr=False)
-    yield f"导入历史档案（{historic}）：{got.summary().splitlines()[0]}"
+        got = ingest(settings, [HISTORIC / "files"], manifest=manifest, ocr=False)
+    yield f"导入 {HISTORIC}：{got.summary().splitlines()[0]}"
     for q, why in (("救灾救济款", "简体查询，命中繁体扫描件"), ("臨時救助", "繁体查询，命中简体扫描台账"),
                    ("持证上岗", "文本层 PDF")):
-        res = _search(settings, q, limit=2)
-        yield f"    检索“{q}”（{why}）：共 {res.total} 条"
+        res = search(settings, q, limit=2)
+        yield f"检索“{q}”（{why}）：共 {res.total} 条"
         for h in res.hits:
             snip = " ".join(h["snippet"].split())
             at = max(0, snip.find("【") - 20)
-            yield f"      #{h['record_id']} {h['title']}（第 {h['page']} 页）：…{snip[at:at + 60]}…"
-    yield f"    试试：minzheng --root {settings.root} search 低保年审 ；minzheng --root {settings.root} show 1 --text"
-    # --- step: ingest household files (issue 6) ---
-    from .config import SAMPLES_DIR
-    from .ingest import ingest as ingest_files
+            yield f"   #{h['record_id']} {h['title']}（第 {h['page']} 页）：…{snip[at:at + 60]}…"
+    yield "试试：" + _cmd(settings, "search", "低保年审") + " ；" + _cmd(settings, "show", "1", "--text")
 
-    households_manifest = SAMPLES_DIR / "households" / "manifest.csv"
-    got = ingest_files(settings, [], manifest=households_manifest)
-    yield (f"已按清单导入示例户档 {len(got.ingested)} 件（{households_manifest}）"
+
+def step_ingest_households(settings: Settings) -> Iterator[str]:
+    from .ingest import ingest
+
+    got = ingest(settings, [], manifest=HOUSEHOLDS_MANIFEST)
+    yield (f"已按清单导入示例户档 {len(got.ingested)} 件（{HOUSEHOLDS_MANIFEST}）"
            + (f"，{len(got.rejected)} 件未导入" if got.rejected else ""))
-    # --- step: bind (issue 5) ---
-    import shlex as _shlex
 
-    from . import catalog as _catalog
-    from .bind import bind as _bind
 
-    conn = _catalog.connect(settings.catalog_path)
-    try:   # the office/year/category holding the most catalogued records
-        best = conn.execute(
+def _classes_to_bind(settings: Settings) -> list:
+    """The traditional-script historic scan's class, and the class holding the most records."""
+    conn = catalog.connect(settings.catalog_path)
+    try:
+        historic = conn.execute(
+            "SELECT office, year, category FROM records WHERE original_name LIKE '%繁体%' LIMIT 1").fetchone()
+        biggest = conn.execute(
             "SELECT office, year, category, COUNT(*) n FROM records WHERE office IS NOT NULL AND year IS NOT NULL "
             "AND category IS NOT NULL AND retention IS NOT NULL GROUP BY office, year, category "
             "ORDER BY n DESC, office, year, category LIMIT 1").fetchone()
     finally:
         conn.close()
-    if best is None:
-        yield "装订案卷：档案中还没有可装订的记录（先用 minzheng ingest 导入），跳过"
-    else:
-        bound = _bind(settings, office=best["office"], year=best["year"], category=best["category"])
+    return [tuple(r)[:3] for r in (historic, biggest) if r is not None]
+
+
+def step_bind(settings: Settings) -> Iterator[str]:
+    from .bind import bind
+
+    classes = _classes_to_bind(settings)
+    if not classes:
+        yield "档案中还没有可装订的记录（先用 minzheng ingest 导入），跳过"
+        return
+    for office, year, category in classes:
+        bound = bind(settings, office=office, year=year, category=category)
         for v in bound.volumes:
-            yield (f"装订案卷 {v.archival_code}（{best['office']} {best['year']} 年 {best['category']} 类）："
+            yield (f"案卷 {v.archival_code}（{office} {year} 年 {category} 类）："
                    f"{len(v.documents)} 件，共 {v.pages} 页（封面、卷内文件目录、文件、卷内备考表）")
-            yield f"    案卷 PDF：{v.pdf}"
-            yield f"    脊背和盒面标签：{v.labels}；XML 清单：{v.manifest}"
+            yield f"   案卷 PDF：{v.pdf}"
+            yield f"   脊背和盒面标签：{v.labels}；XML 清单：{v.manifest}"
         for f in bound.failed:
-            yield f"    未能装入：{f['archival_code']}（{f['original_name']}）：{f['error']}"
-        yield (f"    试试市级格式（生成第 2 版，第 1 版保留）：minzheng --root {_shlex.quote(str(settings.root))} bind "
-               f"--office {best['office']} --year {best['year']} --category {best['category']} --profile yongzhou")
-    # --- step: completeness report (issue 6) ---
+            yield f"   未能装入：{f['archival_code']}（{f['original_name']}）：{f['error']}"
+    office, year, category = classes[-1]
+    yield "试试市级格式（生成第 2 版，第 1 版保留）：" + _cmd(
+        settings, "bind", "--office", office, "--year", str(year), "--category", category, "--profile", "yongzhou")
+
+
+def step_reports(settings: Settings) -> Iterator[str]:
     from generators import render_report
     from generators.reports import summary_lines
 
@@ -105,14 +140,14 @@ def run_demo(root: Path | str) -> Iterator[str]:
     for o in comp.offices:
         if o["missing_count"]:
             gaps = "、".join(f"{c['category']} 缺 {len(c['missing'])} 件" for c in o["classes"] if c["missing"])
-            yield f"    {o['name']}（{o['code']}）：{o['households']} 户中 {o['complete']} 户齐全，{gaps}"
+            yield f"   {o['name']}（{o['code']}）：{o['households']} 户中 {o['complete']} 户齐全，{gaps}"
     std = standardization_report(settings, completeness=comp)
     made.append(render_report(std, "docx", reports / "standardization.docx"))
     yield "规范化建设验收：" + summary_lines(std.to_dict())[0]
-    yield "    报告文件：" + "、".join(str(p) for p in made)
-    # --- step: search page hint (issue 7) ---
-    import shlex
+    yield "报告文件：" + "、".join(str(p) for p in made)
 
+
+def step_serve_hint(settings: Settings) -> Iterator[str]:
     yield "在浏览器中检索（只读，只在本机访问）：运行"
-    yield f"    minzheng --root {shlex.quote(str(settings.root))} serve"
-    yield "  然后打开 http://127.0.0.1:8080/ ，例如 http://127.0.0.1:8080/?q=最低生活保障&office=YTZ ；按 Ctrl+C 停止。"
+    yield "   " + _cmd(settings, "serve")
+    yield "然后打开 http://127.0.0.1:8080/ ，例如 http://127.0.0.1:8080/?q=最低生活保障&office=YTZ ；按 Ctrl+C 停止。"
