@@ -13,6 +13,7 @@ from pathlib import Path
 import magic
 
 from .errors import RejectedFile
+from .textcodec import looks_like_text
 
 KINDS = ("pdf", "docx", "xlsx", "doc", "xls", "ofd", "tiff", "image", "text")
 HEAD_BYTES = 1 << 16
@@ -98,7 +99,7 @@ def _kind_of(path: Path, head: bytes, mime: str, size: int) -> str:
     if mime in _MARKUP_MIMES or _looks_like_html(head):
         raise RejectedFile(path, "文件内容是网页（HTML），不是文书原件（常见于下载出错时保存的页面）；"
                                  "请取得真正的 Word/PDF 原件，或将网页另存为 PDF 后再导入")
-    if mime.startswith("text/") or mime in _TEXT_MIMES or _decodes_as_text(head):
+    if mime.startswith("text/") or mime in _TEXT_MIMES or looks_like_text(head):
         return "text"
     if mime == "application/encrypted":
         raise RejectedFile(path, "文件已加密；请先解除密码再导入")
@@ -109,21 +110,6 @@ def _kind_of(path: Path, head: bytes, mime: str, size: int) -> str:
 def _looks_like_html(head: bytes) -> bool:
     start = head[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     return start.startswith((b"<!doctype html", b"<html", b"<head", b"<body"))
-
-
-def _decodes_as_text(head: bytes) -> bool:
-    """libmagic calls GB18030 text 'application/octet-stream' at times: accept it when it decodes cleanly."""
-    if b"\x00" in head:
-        return False
-    for enc in ("utf-8", "gb18030"):
-        try:
-            head.decode(enc)
-        except UnicodeDecodeError as e:
-            if enc == "utf-8" and e.start > len(head) - 4:   # a character cut at the end of the sample
-                return True
-            continue
-        return True
-    return False
 
 
 def _zip_kind(path: Path) -> str:

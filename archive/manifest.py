@@ -9,12 +9,12 @@ Relative paths are relative to the manifest's own folder. Other columns (备注 
 from __future__ import annotations
 
 import csv
-import re
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 from .errors import DataError
+from .textcodec import decode_text
+from .textcodec import parse_date as parse_any_date
 
 FIELDS = ("path", "title", "doc_number", "author", "doc_date", "office", "category", "year", "retention",
           "household", "document_type", "open_status", "security")
@@ -36,13 +36,6 @@ ALIASES = {
 }
 _HEADER = {alias.lower(): key for key, names in ALIASES.items() for alias in names}
 
-_DATE_PATTERNS = (
-    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
-    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
-    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
-    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"),
-    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
-)
 
 
 @dataclass
@@ -54,15 +47,8 @@ class ManifestRow:
 
 def parse_date(s: str) -> str | None:
     """'2014年5月6日', '2014-05-06', '20140506', '2014/5/6' → '2014-05-06'; None if not a date."""
-    s = str(s).strip().split(" ")[0].split("T")[0]
-    for p in _DATE_PATTERNS:
-        m = p.match(s)
-        if m:
-            try:
-                return date(int(m[1]), int(m[2]), int(m[3])).isoformat()
-            except ValueError:
-                return None
-    return None
+    d = parse_any_date(s)
+    return d.isoformat() if d else None
 
 
 def _read_rows(path: Path) -> list[list[str]]:
@@ -82,14 +68,9 @@ def _read_rows(path: Path) -> list[list[str]]:
             return rows
         finally:
             wb.close()
-    raw = path.read_bytes()
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
+    try:
+        text, _ = decode_text(path.read_bytes())
+    except UnicodeDecodeError:
         raise DataError(f"清单 {path.name} 既不是 UTF-8 也不是 GB18030 编码；请另存为 UTF-8 CSV")
     return [row for row in csv.reader(text.splitlines())]
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from .cjk_font import Fonts
 from .objects import object_path
 from .profiles import A4, MM
+from .textcodec import decode_text
 from .tools import SOFFICE
 
 log = logging.getLogger(__name__)
@@ -115,12 +116,15 @@ def _check_pdf(path: Path) -> Path:
 
 def read_text(path: Path, encoding: str | None = None) -> str:
     data = path.read_bytes()
-    for enc in ([encoding] if encoding else []) + ["utf-8-sig", "gb18030"]:
+    if encoding:
         try:
-            return data.decode(enc)
+            return data.decode(encoding)
         except (UnicodeDecodeError, LookupError):
-            continue
-    return data.decode("utf-8", "replace")
+            pass
+    try:
+        return decode_text(data)[0]
+    except UnicodeDecodeError:
+        return data.decode("utf-8", "replace")
 
 
 def image_to_pdf(src: Path, dest: Path, kind: str) -> None:

@@ -14,11 +14,13 @@ import shutil
 import tempfile
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from archive import catalog
 from archive.errors import DataError, NotFoundError
+from archive.textcodec import decode_text
+from archive.textcodec import parse_date as parse_any_date
 
 from .idnumber import normalize_id, validate_id_number
 from .model import AID_CLASSES, OFFICE_KINDS, ROOM_KINDS, STAFF_ROLES, County, Equipment, Office, Recipient, Room, Staff
@@ -103,11 +105,6 @@ AREA_ALIASES = {"城": "城市", "城镇": "城市", "乡": "农村", "农": "�
 TRUE_WORDS = {"是", "有", "y", "yes", "true", "1", "√", "✓", "已持证"}
 FALSE_WORDS = {"否", "无", "n", "no", "false", "0", "×", "✗", "未持证"}
 UNIT_SUFFIXES = ("平方米", "㎡", "m²", "m2", "元", "人", "个", "台", "套")
-DATE_PATTERNS = (
-    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),
-    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
-    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
-)
 
 
 # ---------------------------------------------------------------- reading tables
@@ -126,18 +123,6 @@ def _norm_header(h) -> str:
     s = "" if h is None else str(h)
     s = s.replace("\ufeff", "").replace("(", "（").replace(")", "）")
     return re.sub(r"\s+", "", s)
-
-
-def decode_text(raw: bytes) -> tuple[str, str]:
-    """UTF-8 (with or without BOM), UTF-16 with BOM (Excel's “Unicode 文本”), then GB18030."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8"), "utf-8-sig"
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16"), "utf-16"
-    try:
-        return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        return raw.decode("gb18030"), "gb18030"
 
 
 def _delimiter(text: str) -> str:
@@ -276,19 +261,10 @@ def _number(v) -> float:
 
 
 def parse_date(v) -> date:
-    if isinstance(v, datetime):
-        return v.date()
-    if isinstance(v, date):
-        return v
-    s = _text(v)
-    for pat in DATE_PATTERNS:
-        m = pat.match(s)
-        if m:
-            try:
-                return date(int(m[1]), int(m[2]), int(m[3]))
-            except ValueError:
-                raise CellError(f"“{s}” 不是有效日期")
-    raise CellError(f"“{s}” 不是日期（可写作 2024-03-01、2024/3/1 或 2024年3月1日）")
+    d = parse_any_date(v)
+    if d is None:
+        raise CellError(f"“{_text(v)}” 不是有效日期（可写作 2024-03-01、2024/3/1 或 2024年3月1日）")
+    return d
 
 
 def parse_cell(col: Column, v):
