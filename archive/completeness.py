@@ -33,8 +33,8 @@ class Household:
 
 
 @dataclass
-class CompletenessReport:
-    """The result; `to_dict()` is the stable JSON (English keys)."""
+class ReportData:
+    """A report's result; `to_dict()` is the stable JSON (English keys)."""
 
     data: dict = field(default_factory=dict)
 
@@ -48,6 +48,10 @@ class CompletenessReport:
     @property
     def summary(self) -> dict:
         return self.data["summary"]
+
+
+class CompletenessReport(ReportData):
+    """Completeness per office and aid class."""
 
 
 # ---------------------------------------------------------------- entry point

@@ -11,30 +11,17 @@ line and no essential (必备) item failed.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from datetime import date
 from fnmatch import fnmatch
 
 from . import catalog
-from .completeness import completeness_report
+from .completeness import ReportData, completeness_report
 from .errors import NotFoundError
 from .rules import RuleSet, StandardItem, load_rules
 
 
-@dataclass
-class StandardizationReport:
-    data: dict = field(default_factory=dict)
-
-    def to_dict(self) -> dict:
-        return self.data
-
-    @property
-    def offices(self) -> list[dict]:
-        return self.data["offices"]
-
-    @property
-    def summary(self) -> dict:
-        return self.data["summary"]
+class StandardizationReport(ReportData):
+    """The year-end standardization inspection per office."""
 
 
 def standardization_report(settings, *, office: str | None = None, year: int | None = None,
