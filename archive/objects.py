@@ -4,7 +4,9 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 CHUNK = 1 << 20
 
@@ -25,35 +27,45 @@ def text_path(text_dir: Path, sha256: str) -> Path:
     return Path(text_dir) / sha256[:2] / f"{sha256}.txt"
 
 
-def _fsync_dir(d: Path) -> None:
+def fsync_dir(d: Path) -> None:
+    """Make a rename inside `d` durable (best effort: not every filesystem allows it)."""
     try:
         fd = os.open(str(d), os.O_RDONLY)
     except OSError:
         return
     try:
         os.fsync(fd)
+    except OSError:
+        pass
     finally:
         os.close(fd)
 
 
+@contextmanager
+def atomic_path(target: Path | str, *, mode: int | None = None) -> Iterator[Path]:
+    """Yield a temporary path beside `target`; when the block succeeds it is fsynced and renamed over
+    `target`, so a crash leaves either the old file or the whole new one. On error it is removed."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        with open(tmp_path, "rb+") as f:
+            os.fsync(f.fileno())
+        if mode is not None:
+            os.chmod(tmp_path, mode)
+        os.replace(tmp_path, target)
+        fsync_dir(target.parent)
+    finally:
+        tmp_path.unlink(missing_ok=True)
+
+
 def atomic_write_bytes(dest: Path, data: bytes) -> None:
     """Write `data` to `dest` so that a crash leaves either the old file or the whole new one."""
-    dest = Path(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".tmp-", suffix=dest.suffix)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, dest)
-        _fsync_dir(dest.parent)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    with atomic_path(dest) as tmp:
+        tmp.write_bytes(data)
 
 
 def atomic_write_text(dest: Path, text: str) -> None:
@@ -66,27 +78,14 @@ def store_file(objects_dir: Path, src: Path | str, sha256: str | None = None) ->
     dest = object_path(objects_dir, sha)
     if dest.is_file() and dest.stat().st_size == Path(src).stat().st_size:
         return sha, dest, False
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".tmp-")
-    try:
+    with atomic_path(dest, mode=0o444) as tmp:
         h = hashlib.sha256()
-        with os.fdopen(fd, "wb") as out, open(src, "rb") as f:
+        with open(tmp, "wb") as out, open(src, "rb") as f:
             while chunk := f.read(CHUNK):
                 h.update(chunk)
                 out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
         if h.hexdigest() != sha:
             raise OSError(f"{src} changed while it was being copied")
-        os.chmod(tmp, 0o444)
-        os.replace(tmp, dest)
-        _fsync_dir(dest.parent)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
     return sha, dest, True
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from archive import catalog
 from archive.errors import DataError, NotFoundError
+from archive.objects import fsync_dir
 from archive.textcodec import decode_text
 from archive.textcodec import parse_date as parse_any_date
 
@@ -543,12 +544,12 @@ def _write_dir_atomically(target: Path, files: list[Path]) -> None:
                 shutil.copyfileobj(src, out)
                 out.flush()
                 os.fsync(out.fileno())
-        _fsync_dir(tmp)
+        fsync_dir(tmp)
         if target.exists():
             old = parent / f".data-old-{uuid.uuid4().hex[:8]}"
             os.rename(target, old)
         os.rename(tmp, target)
-        _fsync_dir(parent)
+        fsync_dir(parent)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         if old is not None and not target.exists():
@@ -556,19 +557,6 @@ def _write_dir_atomically(target: Path, files: list[Path]) -> None:
         raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
-
-
-def _fsync_dir(d: Path) -> None:
-    try:
-        fd = os.open(d, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _recover_data_dir(data_dir: Path) -> None:

@@ -14,11 +14,12 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from archive.errors import MinzhengError
+from archive.objects import atomic_path
 from archive.tools import SOFFICE
 
 from .ledger import LedgerSpec, ledger_rows
 from .model import Office
-from .render import atomic_path, money
+from .render import money
 
 log = logging.getLogger(__name__)
 

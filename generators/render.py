@@ -5,18 +5,15 @@ Every document sees the same `office` dict (office_context); each kind adds its 
 from __future__ import annotations
 
 import logging
-import os
 import re
-import tempfile
 import zipfile
-from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Iterator
 
 from archive.config import TEMPLATES_DIR
 from archive.errors import ConfigError
+from archive.objects import atomic_path
 
 from .model import Office
 
@@ -39,22 +36,6 @@ def find_template(settings, name: str, office_code: str | None = None) -> Path:
             return c
     raise ConfigError(f"找不到模板 {name}（查找过：{'、'.join(str(c) for c in candidates)}）。"
                       f"请重新安装 minzheng，或把模板放到 {settings.root / 'templates'}")
-
-
-@contextmanager
-def atomic_path(target: Path) -> Iterator[Path]:
-    """Yield a temporary path next to `target`; rename it over `target` only if the block succeeds."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=f".part{target.suffix}", dir=target.parent)
-    os.close(fd)
-    tmp_path = Path(tmp)
-    try:
-        yield tmp_path
-        with open(tmp_path, "rb+") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp_path, target)
-    finally:
-        tmp_path.unlink(missing_ok=True)
 
 
 _LISTING = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\t\a\n\f]")

@@ -11,7 +11,7 @@ from openpyxl.utils import get_column_letter
 
 from .ledger import LedgerSpec, ledger_rows
 from .model import Office
-from .render import atomic_path
+from archive.objects import atomic_path
 
 # (header, key in ledger_rows, width in characters)
 COLUMNS = [
