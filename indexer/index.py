@@ -123,7 +123,14 @@ class Index(ABC):
         import multiprocessing
         ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
         with ctx.Pool(jobs) as pool:
-            self._add_fields(pool.imap(_tokens, docs, chunksize=64))
+            batch: list[IndexDoc] = []
+            for d in docs:                      # in batches, so memory stays bounded
+                batch.append(d)
+                if len(batch) >= 1000:
+                    self._add_fields(pool.map(_tokens, batch, chunksize=50))
+                    batch = []
+            if batch:
+                self._add_fields(pool.map(_tokens, batch, chunksize=50))
 
     @abstractmethod
     def _add_fields(self, fields: Iterable[dict]) -> None:
@@ -150,11 +157,12 @@ class Index(ABC):
 
     # --- reading ---
     @abstractmethod
-    def _candidates(self, pq: ParsedQuery, filters: dict, mode: str, limit: int, offset: int
-                    ) -> tuple[int, list[Candidate]]:
+    def _candidates(self, pq: ParsedQuery, filters: dict, mode: str, limit: int, offset: int,
+                    count: bool = True) -> tuple[int, list[Candidate]]:
         """(number of matching records, candidates offset…offset+limit by backend score).
         mode "all": every bigram/word (`all`) and one-character run (`uni`) of the query;
-        "phrase": those and the positional phrase; "rest": those but not the phrase."""
+        "phrase": those and the positional phrase; "rest": those but not the phrase.
+        count=False: the number may be wrong (the backend may skip counting)."""
 
     def search(self, query: str, *, office=None, category=None, year=None, retention=None,
                limit: int = 10, offset: int = 0) -> tuple[int, list[Hit]]:
@@ -183,12 +191,14 @@ class Index(ABC):
             total -= len(cands) - len(checked)
             cands = checked[offset:want]
         else:
-            n_phrase, first = self._candidates(pq, filters, "phrase", limit, offset)
-            rest_offset = max(0, offset - n_phrase)
-            rest_limit = max(0, want - max(offset, n_phrase))
-            n_rest, rest = self._candidates(pq, filters, "rest", max(rest_limit, 1), rest_offset)
-            total = n_phrase + n_rest
-            cands = first + rest[:rest_limit]
+            # phrase matches first (top `want` of them, no count), then the rest by score;
+            # the total comes from the plain query (all bigrams), which is cheap to count
+            _, first = self._candidates(pq, filters, "phrase", want, 0, count=False)
+            total, _ = self._candidates(pq, filters, "all", 1, 0)
+            rest: list[Candidate] = []
+            if len(first) < want:
+                _, rest = self._candidates(pq, filters, "rest", want - len(first), 0, count=False)
+            cands = (first + rest)[offset:want]
         hits = []
         for c in cands:
             d = json.loads(c.data)

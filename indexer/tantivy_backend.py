@@ -131,7 +131,7 @@ class TantivyIndex(Index):
         res = s.search(tantivy.Query.all_query(), limit=n, count=False)
         return {int(v) for v in s.fast_field_values("record_id", [a for _, a in res.hits])}
 
-    def _candidates(self, pq: ParsedQuery, filters: dict, mode: str, limit: int, offset: int):
+    def _candidates(self, pq: ParsedQuery, filters: dict, mode: str, limit: int, offset: int, count: bool = True):
         Q, Occur, sch = tantivy.Query, tantivy.Occur, self.schema
         q = pq.terms
         clauses = [(Occur.Must, Q.term_query(sch, "all", t)) for t in q.body]
@@ -149,9 +149,9 @@ class TantivyIndex(Index):
             clauses.append((Occur.Should, Q.boost_query(
                 Q.boolean_query([(Occur.Should, t) for t in title_terms]), TITLE_BOOST)))
         s = self._searcher()
-        res = s.search(Q.boolean_query(clauses), limit=limit, count=True, offset=offset)
+        res = s.search(Q.boolean_query(clauses), limit=limit, count=count, offset=offset)
         out = []
         for score, addr in res.hits:
             doc = s.doc(addr)
             out.append(Candidate(int(doc["record_id"][0]), float(score), bytes(doc["data"][0]).decode("utf-8")))
-        return res.count, out
+        return (res.count if count else len(out)), out

@@ -110,7 +110,7 @@ class WhooshIndex(Index):
         with self._ix.searcher() as s:
             return {int(f["record_id"]) for f in s.all_stored_fields()}
 
-    def _candidates(self, pq: ParsedQuery, filters: dict, mode: str, limit: int, offset: int):
+    def _candidates(self, pq: ParsedQuery, filters: dict, mode: str, limit: int, offset: int, count: bool = True):
         q = pq.terms
         must = [wq.Term("all", t) for t in q.body] + [wq.Term("uni", c) for c in q.chars]
         for name in ("office", "category", "retention"):
@@ -129,6 +129,6 @@ class WhooshIndex(Index):
         query = wq.AndMaybe(main, wq.Or(title)) if title else main
         with self._ix.searcher(weighting=BM25F()) as s:
             res = s.search(query, limit=offset + limit)
-            total = len(res)
+            total = len(res) if count else res.scored_length()
             out = [Candidate(int(h["record_id"]), float(h.score), h["data"]) for h in res[offset:offset + limit]]
         return total, out
