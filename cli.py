@@ -411,7 +411,7 @@ BIND_COLUMNS = [("archival_code", "案卷档号"), ("version", "版本"), ("docu
 @office_option
 @year_option
 @category_option
-@click.option("--retention", type=click.Choice(["Y", "D30", "D10"]), help="保管期限：Y 永久、D30 定期30年、D10 定期10年（默认全部，分别成卷）")
+@retention_option
 @click.option("--profile", help="装订格式名称，如 national、yongzhou（默认取 minzheng.toml 的 [archive] profile）")
 @json_option
 @click.pass_context
