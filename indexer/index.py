@@ -45,11 +45,9 @@ class IndexDoc:
         title = normalize(self.title)
         meta = " ".join(normalize(x) for x in (self.doc_number, self.archival_code, self.extra) if x)
         pages = [normalize(p) for p in self.pages]
-        all_tokens = stream(title) + stream(meta)
-        uni = unigrams(title) + unigrams(meta)
-        for p in pages:
-            all_tokens += stream(p)
-            uni += unigrams(p)
+        body = _join_pages(pages)             # a word split by a page break is still one word
+        all_tokens = stream(title) + stream(meta) + stream(body)
+        uni = unigrams(title) + unigrams(meta) + unigrams(body)
         return {
             "record_id": int(self.record_id),
             "all": " ".join(all_tokens),
@@ -220,6 +218,20 @@ class Index(ABC):
         finally:
             self.close()
         return False
+
+
+_WORDCH = re.compile(r"[\w]")
+
+
+def _join_pages(pages: list[str]) -> str:
+    out = ""
+    for p in pages:
+        if not p:
+            continue
+        if out and not (_WORDCH.match(out[-1]) and _WORDCH.match(p[0]) and (ord(out[-1]) > 0x2E80 or ord(p[0]) > 0x2E80)):
+            out += " "
+        out += p
+    return out
 
 
 def _tokens(doc: IndexDoc) -> dict:

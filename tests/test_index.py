@@ -247,3 +247,11 @@ def test_hit_to_dict_is_json():
     h = Hit(7, 1.23456, 2, "民政办公室", [(0, 3)], True)
     d = json.loads(json.dumps(h.to_dict(), ensure_ascii=False))
     assert d == {"record_id": 7, "score": 1.2346, "page": 2, "snippet": "民政办公室", "highlights": [[0, 3]], "phrase": True}
+
+
+def test_phrase_across_a_page_break(tmp_path, backend):
+    with open_index(tmp_path / "i", backend) as ix:
+        ix.add([IndexDoc(9, "两页", ["可由县区民政部", "门会同当地人社部门统一组织"])])
+    with open_index(tmp_path / "i", backend) as ix:
+        total, hits = ix.search("民政部门会同")
+        assert [h.record_id for h in hits] == [9]
