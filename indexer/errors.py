@@ -10,14 +10,14 @@ class ExtractError(MinzhengError):
     exit_code = ExitCode.rejected
 
 
-class IndexError_(MinzhengError):
+class SearchIndexError(MinzhengError):
     """The full-text index cannot be opened or written."""
 
     exit_code = ExitCode.config
 
 
-class IndexBusyError(IndexError_):
+class IndexBusyError(SearchIndexError):
     """Another process holds the index writer."""
 
 
-__all__ = ["ExtractError", "IndexError_", "IndexBusyError", "MissingToolError"]
+__all__ = ["ExtractError", "SearchIndexError", "IndexBusyError", "MissingToolError"]

@@ -5,9 +5,9 @@
 """
 from __future__ import annotations
 
-import io
 import logging
 import re
+import shutil
 import tempfile
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
@@ -26,6 +26,7 @@ A4_POINTS = 595.0 * 842.0
 OCR_DPI = 300
 MIN_CHARS_PER_A4 = 10       # fewer meaningful characters than this on a page → OCR it
 MAX_XLSX_CELLS = 2_000_000
+TOO_LITTLE = "文字层只有 "      # needs_ocr's reason for a page with a real but short text layer
 
 
 @dataclass
@@ -82,7 +83,7 @@ def needs_ocr(text: str, *, page_area_ratio: float = 1.0) -> tuple[bool, str]:
             return True, "文字层编码错乱（大量西文扩展字符）"
     meaningful = len(_MEANINGFUL.findall(rest))
     if meaningful < MIN_CHARS_PER_A4 * max(page_area_ratio, 0.1):
-        return True, f"文字层只有 {meaningful} 个字，对这一页太少"
+        return True, f"{TOO_LITTLE}{meaningful} 个字，对这一页太少"
     return False, "文字层正常"
 
 
@@ -180,7 +181,8 @@ def _pdf(path: Path, ocr: OcrEngine | None, jobs: int, cap: int) -> Extraction:
             raw = ""
             notes.append(f"第 {i + 1} 页文字层读取失败（{type(e).__name__}）")
         need, why = needs_ocr(raw, page_area_ratio=(w * h) / A4_POINTS)
-        texts.append(normalize(raw) if not need or why.startswith("文字层只有") else "")
+        # a short but real text layer is kept (OCR replaces it only if it reads more); garbage is dropped
+        texts.append(normalize(raw) if not need or why.startswith(TOO_LITTLE) else "")
         if need:
             todo.append(i)
             notes.append(f"第 {i + 1} 页：{why}")
@@ -271,7 +273,7 @@ def _legacy(path: Path, target: str) -> Extraction:
     with tempfile.TemporaryDirectory(prefix="minzheng-lo-") as tmp:
         profile = Path(tmp) / "profile"
         src = Path(tmp) / ("in." + ("doc" if target == "docx" else "xls"))
-        src.write_bytes(Path(path).read_bytes())
+        shutil.copyfile(path, src)
         SOFFICE.run([f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
                      "--convert-to", target, "--outdir", tmp, str(src)], timeout=300)
         out = Path(tmp) / f"in.{target}"

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from .errors import IndexError_
+from .errors import SearchIndexError
 from .normalize import normalize
 from .snippet import has_phrase, make_snippet, mark
 from .tokens import QueryTerms, query_terms, stream, unigrams
@@ -252,4 +252,4 @@ def open_index(index_dir: Path, backend: str = "tantivy") -> Index:
     if backend == "whoosh":
         from .whoosh_backend import WhooshIndex
         return WhooshIndex(index_dir)
-    raise IndexError_(f"未知的索引后端 “{backend}”：只能是 {' 或 '.join(BACKENDS)}")
+    raise SearchIndexError(f"未知的索引后端 “{backend}”：只能是 {' 或 '.join(BACKENDS)}")

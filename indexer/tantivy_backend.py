@@ -7,7 +7,7 @@ from typing import Iterable
 
 import tantivy
 
-from .errors import IndexBusyError, IndexError_
+from .errors import IndexBusyError, SearchIndexError
 from .index import Candidate, Index, ParsedQuery
 
 WRITER_HEAP = 128_000_000
@@ -31,7 +31,7 @@ def _schema() -> tantivy.Schema:
 
 def _check_dir(index_dir: Path) -> None:
     if any(index_dir.glob("_MAIN_*.toc")):
-        raise IndexError_(f"{index_dir} 是 whoosh 索引，不是 tantivy 索引。"
+        raise SearchIndexError(f"{index_dir} 是 whoosh 索引，不是 tantivy 索引。"
                           "请运行 minzheng reindex --backend tantivy 重建，或在 minzheng.toml 中设置 [index] backend = \"whoosh\"")
 
 
@@ -46,7 +46,7 @@ class TantivyIndex(Index):
         try:
             self._ix = tantivy.Index(self.schema, path=str(self.index_dir), reuse=True)
         except Exception as e:  # noqa: BLE001 - tantivy raises plain ValueError/OSError
-            raise IndexError_(f"无法打开全文索引 {self.index_dir}：{e}。可运行 minzheng reindex 重建索引")
+            raise SearchIndexError(f"无法打开全文索引 {self.index_dir}：{e}。可运行 minzheng reindex 重建索引")
         self._writer = None
         self._threads = threads
         self._dirty = False
@@ -63,7 +63,7 @@ class TantivyIndex(Index):
                     if "Lock" not in str(e) or time.monotonic() > deadline:
                         if "Lock" in str(e):
                             raise IndexBusyError("全文索引正被另一个进程写入（例如正在导入）。请等它结束后再试")
-                        raise IndexError_(f"无法写入全文索引 {self.index_dir}：{e}")
+                        raise SearchIndexError(f"无法写入全文索引 {self.index_dir}：{e}")
                     time.sleep(0.2)
         return self._writer
 

@@ -14,8 +14,9 @@ from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.index import LockError
 from whoosh.scoring import BM25F
+from whoosh.writing import CLEAR
 
-from .errors import IndexBusyError, IndexError_
+from .errors import IndexBusyError, SearchIndexError
 from .index import Candidate, Index, ParsedQuery
 
 LOCK_WAIT = 30.0
@@ -43,7 +44,7 @@ class WhooshIndex(Index):
         super().__init__(index_dir)
         self.index_dir.mkdir(parents=True, exist_ok=True)
         if (self.index_dir / "meta.json").exists():
-            raise IndexError_(f"{self.index_dir} 是 tantivy 索引，不是 whoosh 索引。"
+            raise SearchIndexError(f"{self.index_dir} 是 tantivy 索引，不是 whoosh 索引。"
                               "请运行 minzheng reindex --backend whoosh 重建，或在 minzheng.toml 中设置 [index] backend = \"tantivy\"")
         try:
             if windex.exists_in(str(self.index_dir)):
@@ -51,7 +52,7 @@ class WhooshIndex(Index):
             else:
                 self._ix = windex.create_in(str(self.index_dir), _schema())
         except Exception as e:  # noqa: BLE001
-            raise IndexError_(f"无法打开全文索引 {self.index_dir}：{e}。可运行 minzheng reindex 重建索引")
+            raise SearchIndexError(f"无法打开全文索引 {self.index_dir}：{e}。可运行 minzheng reindex 重建索引")
         self._writer = None
         self._procs = procs
 
@@ -95,7 +96,7 @@ class WhooshIndex(Index):
         w = self._w()
         self._writer = None
         try:
-            w.commit(mergetype=__import__("whoosh.writing", fromlist=["CLEAR"]).CLEAR)
+            w.commit(mergetype=CLEAR)
         except BaseException:
             w.cancel()
             raise

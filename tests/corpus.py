@@ -9,7 +9,6 @@ text layer is mojibake) and returns what each file holds, for recall and extract
 """
 from __future__ import annotations
 
-import io
 import random
 import re
 import zipfile

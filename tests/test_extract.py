@@ -1,13 +1,12 @@
 """indexer.extract per kind on the test corpus (a fake OCR engine here; real tesseract in test_ocr.py),
 needs_ocr on garbled text layers, bad input, and metadata guessing."""
 import io
-import shutil
 import zipfile
 
 import pytest
 from PIL import Image
 
-from corpus import render_page, shared_corpus, write_scanned_pdf, write_text_pdf, write_tiff
+from corpus import render_page, shared_corpus, write_text_pdf
 from indexer import ExtractError, extract, guess_metadata, needs_ocr, normalize
 from archive.errors import MinzhengError
 from archive.tools import SOFFICE

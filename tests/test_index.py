@@ -1,13 +1,12 @@
 """The full-text index: the same search tests against both backends (tantivy, whoosh)."""
 import json
-import multiprocessing
 import subprocess
 import sys
 
 import pytest
 
 from indexer import BACKENDS, Hit, IndexDoc, open_index
-from indexer.errors import IndexError_
+from indexer.errors import SearchIndexError
 
 DOCS = [
     IndexDoc(1, "关于加强基层民政机构和队伍建设的意见",
@@ -191,13 +190,13 @@ def test_wrong_backend_directory_is_explained(tmp_path, backend):
     other = [b for b in BACKENDS if b != backend][0]
     with open_index(tmp_path / "i", other) as ix:
         ix.add(DOCS[:1])
-    with pytest.raises(IndexError_) as e:
+    with pytest.raises(SearchIndexError) as e:
         open_index(tmp_path / "i", backend)
     assert "reindex" in str(e.value)
 
 
 def test_unknown_backend(tmp_path):
-    with pytest.raises(IndexError_):
+    with pytest.raises(SearchIndexError):
         open_index(tmp_path / "i", "lucene")
 
 
