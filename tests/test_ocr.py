@@ -75,3 +75,11 @@ def test_extract_scans_with_tesseract(corpus):
         assert e.text_source == "ocr" and e.page_count == len(doc.pages), doc.path.name
         err = cer(doc.text, "".join(e.pages))
         assert err < 0.1, f"{doc.path.name}: CER {err:.3f}"
+
+
+@pytest.mark.slow
+def test_rapidocr_reads_simplified_page():
+    pytest.importorskip("rapidocr_onnxruntime")
+    eng = get_ocr_engine("rapidocr")
+    assert eng.name == "rapidocr" and "rapidocr" in eng.version()
+    assert cer(SIMPLIFIED, eng.recognize(render_page(SIMPLIFIED, width=900))) < 0.05
