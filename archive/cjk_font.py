@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import string
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,6 +71,15 @@ def build_fonts(text: str, work_dir: Path | str) -> Fonts:
         names[kind] = _register(ttf, f"Noto{kind.title()}SC-{digest}")
     _prune(Path(work_dir))
     return Fonts(serif=names["serif"], sans=names["sans"], chars=frozenset(chars))
+
+
+def fonts_for(text: str, cache_dir: Path | str | None = None) -> Fonts:
+    """Embeddable fonts for a PDF that will show `text`: subsets cached in `cache_dir` when given
+    (e.g. ROOT/cache/fonts), otherwise built in a temporary directory (reportlab reads the file once)."""
+    if cache_dir is not None:
+        return build_fonts(text, cache_dir)
+    with tempfile.TemporaryDirectory(prefix="minzheng-fonts-") as work:
+        return build_fonts(text, work)
 
 
 KEEP_SUBSETS = 40

@@ -99,7 +99,8 @@ def generate_documents(settings, office_code: str, kinds: list[str], *, year: in
             run.files += [p.with_suffix(".pdf") for p in run.docx if p.with_suffix(".pdf") in pdfs]
             for spec, path in run.big_ledgers:
                 say(f"{run.office.name}：{spec.title} {len(spec.recipients)} 行，直接绘制 PDF")
-                run.files.append(ledger_pdf(run.office, spec, year, today, path.with_suffix(".pdf")))
+                run.files.append(ledger_pdf(run.office, spec, year, today, path.with_suffix(".pdf"),
+                                            cache_dir=settings.cache_dir / "fonts"))
     for run in runs:
         report.files += run.files
         _log(settings, run.office.code, kinds, year, run.files)

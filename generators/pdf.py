@@ -14,6 +14,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from archive.errors import MinzhengError
+from archive.cjk_font import fonts_for
 from archive.objects import atomic_path
 from archive.tools import SOFFICE
 
@@ -24,7 +25,6 @@ from .render import money
 log = logging.getLogger(__name__)
 
 BIG_LEDGER_ROWS = 300
-CJK_FONT = "STSong-Light"     # Adobe CID font built into reportlab; viewers substitute an installed 宋体/Noto CJK
 
 
 # Word's Chinese font names → the Noto CJK SC fonts (fonts-noto-cjk). Without this, fontconfig has no
@@ -78,16 +78,8 @@ def convert_with_soffice(docs: list[Path], *, timeout: float = 900) -> list[Path
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _register_font() -> str:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-
-    if CJK_FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
-    return CJK_FONT
-
-
-def ledger_pdf(office: Office, spec: LedgerSpec, year: int, today: date, target: Path) -> Path:
+def ledger_pdf(office: Office, spec: LedgerSpec, year: int, today: date, target: Path,
+               cache_dir: Path | None = None) -> Path:
     """Draw a ledger as PDF with reportlab: A4 landscape, header row on every page, “第 N 页”."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
@@ -95,9 +87,6 @@ def ledger_pdf(office: Office, spec: LedgerSpec, year: int, today: date, target:
     from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
     from reportlab.lib.styles import ParagraphStyle
 
-    font = _register_font()
-    title_style = ParagraphStyle("t", fontName=font, fontSize=18, leading=24, alignment=1)
-    sub_style = ParagraphStyle("s", fontName=font, fontSize=11, leading=16, alignment=1)
     header = ["序号", "姓名", "性别", "公民身份号码", "村（居）", "家庭人口", spec.amount_label, "开始日期",
               "救助原因", "联系电话"]
     widths = [12, 18, 10, 42, 30, 16, 28, 22, 55, 27]
@@ -107,6 +96,17 @@ def ledger_pdf(office: Office, spec: LedgerSpec, year: int, today: date, target:
                      r["amount"], r["start_date"], r["reason"], r["phone"]])
 
     data.append(["合计", f"{spec.households}户", "", "", "", str(spec.persons), money(spec.amount), "", "", ""])
+    page_title = f"{office.full_name}　{spec.title}（{year}年度）"
+    # the PDF carries its own font: a Noto Serif CJK subset of exactly the characters drawn
+    subtitle = f"（{year}年度）　填报日期：{today.isoformat()}　单位：元、人"
+    drawn = "".join(str(c) for row in data for c in row) + office.full_name + spec.title + page_title + subtitle
+    font = fonts_for(drawn + "第页", cache_dir).serif
+    title_style = ParagraphStyle("t", fontName=font, fontSize=18, leading=24, alignment=1)
+    sub_style = ParagraphStyle("s", fontName=font, fontSize=11, leading=16, alignment=1)
+    wrap = ParagraphStyle("cell", fontName=font, fontSize=9, leading=11, wordWrap="CJK")
+    reason = header.index("救助原因")
+    for row in data[1:-1]:                       # long reasons wrap inside their column
+        row[reason] = Paragraph(escape(row[reason]), wrap)
     table = LongTable(data, colWidths=[w * mm for w in widths], repeatRows=1)
     table.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), font, 9),
@@ -117,7 +117,6 @@ def ledger_pdf(office: Office, spec: LedgerSpec, year: int, today: date, target:
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("FONT", (0, -1), (-1, -1), font, 9),
     ]))
-    page_title = f"{office.full_name}　{spec.title}（{year}年度）"
 
     def on_page(canvas, doc):
         canvas.saveState()
@@ -131,6 +130,6 @@ def ledger_pdf(office: Office, spec: LedgerSpec, year: int, today: date, target:
         doc = SimpleDocTemplate(str(tmp), pagesize=landscape(A4), leftMargin=15 * mm, rightMargin=15 * mm,
                                 topMargin=18 * mm, bottomMargin=16 * mm, title=page_title, author=office.full_name)
         doc.build([Paragraph(escape(f"{office.full_name}{spec.title}"), title_style),
-                   Paragraph(f"（{year}年度）　填报日期：{today.isoformat()}　单位：元、人", sub_style),
+                   Paragraph(escape(subtitle), sub_style),
                    Spacer(1, 4 * mm), table], onFirstPage=on_page, onLaterPages=on_page)
     return target

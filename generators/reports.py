@@ -502,26 +502,25 @@ def _shade(cell, color: str) -> None:
 
 
 # ---------------------------------------------------------------- pdf (reportlab)
-PDF_FONT = "STSong-Light"          # Adobe's CID font for Simplified Chinese; readers supply the glyphs
-
-
 def render_pdf(rep: dict) -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.platypus import Image, LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
-    if PDF_FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(PDF_FONT))
+    from archive.cjk_font import fonts_for
+
     views, chart = views_of(rep)
-    title = ParagraphStyle("t", fontName=PDF_FONT, fontSize=18, leading=24, alignment=1, spaceAfter=4)
-    sub = ParagraphStyle("s", fontName=PDF_FONT, fontSize=9, leading=12, alignment=1, spaceAfter=8)
-    body = ParagraphStyle("b", fontName=PDF_FONT, fontSize=10.5, leading=15)
-    h1 = ParagraphStyle("h", fontName=PDF_FONT, fontSize=13, leading=18, spaceBefore=10, spaceAfter=4)
-    cell = ParagraphStyle("c", fontName=PDF_FONT, fontSize=8.5, leading=11, wordWrap="CJK")
+    # the PDF carries its own font: a Noto Serif CJK subset of every character the report can show
+    drawn = json.dumps(rep, ensure_ascii=False) + title_of(rep) + subtitle_of(rep) + "".join(summary_lines(rep))
+    drawn += "".join(v.title + (v.note or "") + "".join(h for _, h in v.columns) for v in views)
+    font = fonts_for(drawn + "第页共行此处列出前完整清单见或格式无。").serif
+    title = ParagraphStyle("t", fontName=font, fontSize=18, leading=24, alignment=1, spaceAfter=4)
+    sub = ParagraphStyle("s", fontName=font, fontSize=9, leading=12, alignment=1, spaceAfter=8)
+    body = ParagraphStyle("b", fontName=font, fontSize=10.5, leading=15)
+    h1 = ParagraphStyle("h", fontName=font, fontSize=13, leading=18, spaceBefore=10, spaceAfter=4)
+    cell = ParagraphStyle("c", fontName=font, fontSize=8.5, leading=11, wordWrap="CJK")
     head = ParagraphStyle("hc", parent=cell, alignment=1)
 
     buf = io.BytesIO()
@@ -533,7 +532,7 @@ def render_pdf(rep: dict) -> bytes:
 
     def page_no(canvas, d):
         canvas.saveState()
-        canvas.setFont(PDF_FONT, 9)
+        canvas.setFont(font, 9)
         canvas.drawCentredString(page[0] / 2, 10 * mm, f"第 {d.page} 页")
         canvas.restoreState()
 

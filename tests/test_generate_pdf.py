@@ -82,7 +82,7 @@ def test_pdf_ledger_has_every_row_and_total(converted, sample, key):
     _, office = sample
     spec = next(s for s in ledger_specs(office, 2025) if s.key == key)
     path = out / f"QSZ-ledger-{key}.pdf"
-    drawn = any("STSong" in f for f in pdf_fonts(path))
+    drawn = any("NotoSerifSC-" in f for f in pdf_fonts(path))     # reportlab's own embedded subset
     assert drawn == (len(spec.recipients) > 10)          # reportlab for the big one, LibreOffice for the rest
     text = flat("".join(pdf_text(path)))
     assert flat(office.full_name) in text
@@ -148,3 +148,24 @@ def test_big_ledger_pdf_drawn_with_reportlab(sample, tmp_path):
     assert f"{n}户" in text
     assert f"{Decimal(str(spec.amount)).quantize(Decimal('0.01')):,}" in text
     assert flat(office.full_name) in flat(pages[0])
+    assert unembedded_fonts(path) == set()                 # the PDF carries its own Chinese font
+
+
+BASE_14 = {"/Helvetica", "/Helvetica-Bold", "/Times-Roman", "/Courier", "/Symbol", "/ZapfDingbats"}
+
+
+def unembedded_fonts(path: Path) -> set[str]:
+    """Fonts a viewer would have to supply itself (no FontFile in any descriptor), other than the
+    PDF base-14 Latin fonts every viewer has (reportlab's canvas declares Helvetica by default)."""
+    missing = set()
+    for page in PdfReader(str(path)).pages:
+        for f in (page.get("/Resources", {}).get("/Font") or {}).values():
+            font = f.get_object()
+            if str(font.get("/BaseFont")) in BASE_14:
+                continue
+            descs = [font.get("/FontDescriptor")] + [d.get_object().get("/FontDescriptor")
+                                                     for d in font.get("/DescendantFonts") or []]
+            if not any(d is not None and any(k in d.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+                       for d in descs):
+                missing.add(str(font.get("/BaseFont")))
+    return missing

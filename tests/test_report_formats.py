@@ -119,6 +119,9 @@ def test_pdf_opens_with_chart_and_same_numbers(built):
     assert m["household"] in flat
     images = [x for x in reader.pages[0].images]
     assert images, "the chart image is on the first page"
+    from test_generate_pdf import unembedded_fonts
+
+    assert unembedded_fonts(built["files"]["pdf"]) == set()      # the PDF carries its own Chinese font
 
 
 def test_standardization_formats_agree(built):
