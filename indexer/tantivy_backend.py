@@ -137,7 +137,7 @@ class TantivyIndex(Index):
         clauses = [(Occur.Must, Q.term_query(sch, "all", t)) for t in q.body]
         clauses += [(Occur.Must, Q.term_query(sch, "uni", c)) for c in q.chars]
         if mode != "all":
-            phrase = Q.phrase_query(sch, "all", list(q.phrase))
+            phrase = Q.phrase_query(sch, "all", q.phrase_cover())
             clauses.append((Occur.Must if mode == "phrase" else Occur.MustNot, phrase))
         for name in ("office", "category", "retention"):
             if name in filters:

@@ -61,6 +61,18 @@ class QueryTerms:
     phrase: tuple[tuple[int, str], ...]  # (offset, token) for a positional phrase query (inner tokens)
     squashed: str                     # the query's searchable characters, for exact-phrase checks
     complete: bool = True             # the phrase holds every token of the query (none left to `squashed`)
+    cover: tuple[tuple[int, int], ...] = ()   # (start, end) offsets of each bigram run in `phrase`
+
+    def phrase_cover(self) -> list[tuple[int, str]]:
+        """The phrase with every other bigram of a run dropped (plus its last one): the kept
+        bigrams still cover every character at fixed offsets, so a positional match of them is
+        the same exact phrase — with half the terms for the index to check."""
+        keep = set(range(len(self.phrase)))
+        for a, b in self.cover:
+            for i in range(a, b):
+                if (i - a) % 2 == 1 and i != b - 1:
+                    keep.discard(i)
+        return [t for i, t in enumerate(self.phrase) if i in keep]
 
     @property
     def empty(self) -> bool:
@@ -79,16 +91,19 @@ def query_terms(normalized_query: str) -> QueryTerms:
     phrase: list[tuple[int, str]] = []
     pos = 0
     complete = True
+    cover: list[tuple[int, int]] = []
     for i, (kind, run) in enumerate(segs):
         if kind == "word":
             body.append(run)
             phrase.append((pos, run))
             pos += 1
         elif len(run) >= 2:
+            start = len(phrase)
             for b in bigrams(run):
                 body.append(b)
                 phrase.append((pos, b))
                 pos += 1
+            cover.append((start, len(phrase)))
         else:
             chars.append(run)
             # a one-character run inside the query (between words) is a token in the body
@@ -100,4 +115,4 @@ def query_terms(normalized_query: str) -> QueryTerms:
                 complete = False
             pos += 1
     return QueryTerms(tuple(dict.fromkeys(body)), tuple(dict.fromkeys(chars)), tuple(phrase),
-                      "".join(run for _, run in segs), complete)
+                      "".join(run for _, run in segs), complete, tuple(cover))

@@ -40,3 +40,11 @@ def test_query_phrase_offsets_are_consecutive():
 def test_squash_keeps_only_searchable_characters():
     assert squash("永民发〔2014〕12号") == "永民发201412号"
     assert squash("ABC-def") == "abcdef"
+
+
+def test_phrase_cover_keeps_every_character_at_fixed_offsets():
+    q = query_terms("基层民政办公室")
+    assert q.phrase_cover() == [(0, "基层"), (2, "民政"), (4, "办公"), (5, "公室")]
+    assert query_terms("民政").phrase_cover() == [(0, "民政")]
+    # words and separate runs are always kept
+    assert query_terms("xy基层民政办").phrase_cover() == [(0, "xy"), (1, "基层"), (3, "民政"), (4, "政办")]
