@@ -299,3 +299,26 @@ def test_guess_metadata_on_a_real_document():
     assert m == {"title": "永州市人民政府办公室关于加强基层民政机构和队伍建设的意见",
                  "doc_number": "永政办发〔2014〕14号", "author": "永州市人民政府办公室",
                  "doc_date": "2014-02-07"}
+
+
+@pytest.mark.parametrize("image_px, expected", [(1240, 150), (1000, 150), (2480, 300), (4960, 300), (None, 300)])
+def test_scans_are_ocred_at_their_own_resolution(tmp_path, image_px, expected):
+    """An A4 page holding an image W px wide is rendered at W / 8.27 in, within 150–300 dpi."""
+    from PIL import Image
+    from pypdf import PdfReader
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    from indexer.extract import scan_dpi
+
+    pdf = tmp_path / "p.pdf"
+    c = canvas.Canvas(str(pdf), pagesize=A4)
+    if image_px:
+        img = tmp_path / "scan.png"
+        Image.new("L", (image_px, int(image_px * 1.414)), 255).save(img)
+        c.drawImage(str(img), 0, 0, width=A4[0], height=A4[1])
+    else:
+        c.drawString(72, 720, "text only")
+    c.save()
+    page = PdfReader(str(pdf)).pages[0]
+    assert scan_dpi(page, float(page.mediabox.width)) == expected
