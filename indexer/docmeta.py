@@ -9,7 +9,7 @@ _H = "\u4e00-\u9fff"
 DOC_NUMBER = re.compile(
     rf"([{_H}]{{1,12}}?[{_H}A-Za-z]{{0,3}})\s*[〔\[［(（【]\s*((?:19|20)\d\d)\s*[〕\]］)）】]\s*(\d{{1,4}})\s*号")
 _GENRES = ("实施方案|实施意见|工作方案|实施细则|管理办法|暂行办法|办法|规定|意见|通知|通报|决定|报告|请示|批复|"
-           "方案|函|纪要|公告|通告|规划|计划|总结|细则|制度|章程|命令|议案")
+           "方案|函|纪要|公示|公告|通告|规划|计划|总结|细则|制度|章程|命令|议案")
 _BODY_SUFFIX = ("人民政府办公室|人民政府办公厅|人民政府|民政局|民政厅|民政部|民政办公室|民政办|社会事务办|"
                 "街道办事处|办事处|委员会|办公室|办公厅|财政局|人社局|卫健委|乡政府|镇政府|局|厅|委")
 TITLE = re.compile(rf"(?:^|(?<=[^{_H}《]))(([{_H}、]{{2,30}}?(?:{_BODY_SUFFIX}))?关于[^。；;！!？?\n《》]{{2,80}}?的(?:{_GENRES}))")
@@ -70,6 +70,13 @@ def find_doc_number(text: str) -> str | None:
     short = re.search(rf"[{_H}]{{1,8}}(?:发|字|函|办|文|电|令|告)$", prefix)
     if short:
         prefix = short.group(0)
+    # a title printed just above the 文号 runs into it once lines are joined (“…的通知青民发”):
+    # cut after the last 文种 word or 的 that leaves an abbreviation of two characters or more
+    cut = 0
+    for g in re.finditer(rf"(?:{_GENRES})|的", prefix):
+        if len(prefix) - g.end() >= 2:
+            cut = g.end()
+    prefix = prefix[cut:]
     return f"{prefix}〔{m.group(2)}〕{m.group(3)}号"
 
 

@@ -144,8 +144,6 @@ def test_guessed_metadata_is_marked_for_review(ingested):
     assert "原文件名：公示 2016.docx" in shown
 
 
-@pytest.mark.xfail(reason="indexer.guess_metadata: after normalization joins lines, a title printed right "
-                          "above the 文号 runs into it (reported to the indexer engineer)", strict=False)
 def test_doc_number_guessed_below_title(root, tmp_path):
     t, n, b = FICTIONAL[0]
     write_docx(tmp_path / "t.docx", t, [n, b])
