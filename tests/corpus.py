@@ -1,4 +1,4 @@
-"""A test corpus of Chinese archive files, built from the seeds in ../shared/seeds.
+"""A test corpus of Chinese archive files, built from the fictional documents in tests/data/.
 
 Small clear builders, each writing one file, plus `build_corpus(dir)` that writes a set of
 born-digital files (text PDF, DOCX, XLSX, GB18030 text, OFD) and scans (image PDF, multi-page
@@ -18,7 +18,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 PROJECT = Path(__file__).resolve().parent.parent
-SEEDS_DIR = PROJECT.parent / "shared" / "seeds"
+SEEDS_DIR = PROJECT / "tests" / "data"     # our own fictional 公文; 000_* is in traditional script
 NOTO_DIR = Path("/usr/share/fonts/opentype/noto")
 FONT_FILES = {"sans": "NotoSansCJK-Regular.ttc", "serif": "NotoSerifCJK-Regular.ttc"}
 FONT_INDEX = {"sc": 2, "tc": 3}           # faces inside the .ttc collections
@@ -28,7 +28,8 @@ _PINYIN = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü�
 
 # ------------------------------------------------------------------ text
 def seed_texts() -> dict[str, str]:
-    """{seed file stem: text}; pinyin annotations like 號(hào) in the web copies are removed."""
+    """{file stem: text} of the corpus's source documents (000_* traditional, the others simplified);
+    pinyin annotations like 號(hào), as web copies of 公文 carry, are removed."""
     out = {}
     for p in sorted(SEEDS_DIR.glob("*.txt")):
         out[p.stem] = _PINYIN.sub("", p.read_text(encoding="utf-8"))

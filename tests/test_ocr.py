@@ -10,7 +10,7 @@ from indexer.ocr import _parse_tsv
 needs_tesseract = pytest.mark.skipif(not TESSERACT.available(), reason="needs tesseract with chi_sim/chi_tra")
 
 SIMPLIFIED = "青山镇人民政府关于做好临时救助工作的通知。各村民委员会要认真审核申请家庭的经济状况，及时足额发放救助资金。"
-TRADITIONAL = "永州市人民政府辦公室關於加強基層民政機構和隊伍建設的意見。各縣區要在鄉鎮內設的社會事務辦中加掛民政辦公室牌子。"
+TRADITIONAL = "青山縣人民政府辦公室關於加強鄉鎮民政工作力量的意見。各鄉鎮要在社會事務辦公室加掛民政辦公室牌子。"
 
 
 @pytest.fixture(scope="module")
