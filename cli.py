@@ -134,7 +134,7 @@ def emit(data, *, as_json: bool, columns: list[tuple[str, str]] | None = None, r
 
 json_option = click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（键名为英文，便于脚本处理）")
 office_option = click.option("--office", help="机构代码，如 QSZ")
-year_option = click.option("--year", type=int, help="年度，如 2024")
+year_option = click.option("--year", type=click.IntRange(1900, 2100), help="年度，如 2024")
 category_option = click.option("--category", help="门类/救助类别代码：WS DB TK YL LS JZ FX TZ")
 
 
@@ -356,12 +356,18 @@ def search(ctx, query, office, category, year, retention, household, document_ty
 @cli.command()
 @click.argument("key", metavar="记录号|档号")
 @click.option("--text", "with_text", is_flag=True, help="同时显示提取的全文（按页）")
+@click.option("--open", "open_original", is_flag=True, help="用本机的默认程序打开原件（打开的是副本，原件不会被改动）")
 @json_option
 @click.pass_context
-def show(ctx, key, with_text, as_json):
+def show(ctx, key, with_text, open_original, as_json):
     """查看一条记录的著录信息；标“（待核）”的字段是从正文推断的，请核对。"""
     settings = settings_of(ctx)
     rec = archive.show_record(settings, key)
+    if open_original:
+        copy = archive.original_copy(settings, key)
+        click.echo(f"打开原件副本：{copy}", err=True)
+        if click.launch(str(copy)) != 0:
+            click.echo("没有找到能打开它的程序（无图形界面时请直接使用上面的副本路径）", err=True)
     pages = archive.record_text(settings, key) if with_text else None
     if as_json:
         out = {k: v for k, v in rec.items() if k != "fields"}
@@ -382,11 +388,11 @@ def show(ctx, key, with_text, as_json):
 @json_option
 @click.pass_context
 def verify(ctx, as_json):
-    """检查每个原件的 SHA-256，以及目录、原件、文本、索引是否一致。发现问题时退出码为 5。"""
+    """检查每个原件的 SHA-256，以及目录、原件、文本、索引是否一致。发现问题时退出码为 1。"""
     report = archive.verify(settings_of(ctx))
     emit(report.to_dict() if as_json else report.summary(), as_json=as_json)
     if not report.ok:
-        ctx.exit(ExitCode.damaged)
+        ctx.exit(ExitCode.rejected)
 
 
 @cli.command()

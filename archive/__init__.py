@@ -11,7 +11,7 @@ from .rules import RuleSet, load_rules  # issue 6
 from .standardization import StandardizationReport, standardization_report  # issue 6
 from .web import create_app, serve  # issue 7: light wrappers, Flask is imported on first use
 from .ingest import IngestReport, ingest  # issue 4
-from .records import record_text, show_record  # issue 4
+from .records import original_copy, record_text, show_record  # issue 4
 from .reindex import ReindexReport, refresh_index, reindex  # issue 4
 from .search import SearchResult, search  # issue 4
 from .verify import VerifyReport, verify  # issue 4
@@ -26,7 +26,7 @@ __all__ = [
     "classify_record", "completeness_report", "CompletenessReport", "load_rules", "RuleSet",
     "standardization_report", "StandardizationReport",
     "create_app", "serve",
-    "ingest", "IngestReport", "search", "SearchResult", "show_record", "record_text", "verify", "VerifyReport",
+    "ingest", "IngestReport", "search", "SearchResult", "show_record", "original_copy", "record_text", "verify", "VerifyReport",
     "reindex", "ReindexReport", "refresh_index",
     "bind", "BindReport", "assign_codes", "CodeReport", "load_profile", "Profile",
 ]

@@ -6,11 +6,10 @@ from enum import IntEnum
 
 class ExitCode(IntEnum):
     ok = 0
-    rejected = 1          # some files rejected / problems found in data
+    rejected = 1          # some files rejected / problems found in data / verify found damage (issue 4)
     usage = 2             # click's own
     missing_tool = 3
     config = 4            # bad config, root, profile, rule file
-    damaged = 5           # verify found damage
     interrupted = 130
 
 
@@ -59,10 +58,6 @@ class DataError(MinzhengError):
 
 class NotFoundError(MinzhengError):
     exit_code = ExitCode.rejected
-
-
-class DamageError(MinzhengError):
-    exit_code = ExitCode.damaged
 
 
 class RejectedFile(MinzhengError):

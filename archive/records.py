@@ -1,8 +1,12 @@
 """minzheng show: one record's metadata (inferred fields marked 待核) and its text."""
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 from . import catalog
 from .errors import NotFoundError
+from .objects import atomic_path, object_path
 from .textstore import read_pages
 
 # (key, Chinese label) in display order
@@ -55,3 +59,14 @@ def record_text(settings, key) -> list[str]:
     """The record's extracted text, one string per page (empty list when not extracted yet)."""
     rec = _get(settings, key)
     return read_pages(settings, rec["sha256"]) or []
+
+
+def original_copy(settings, key) -> Path:
+    """A copy of the record's original under its original file name (ROOT/cache/open/<id>/), for
+    opening in the desktop's viewer. The object in objects/ is never handed out, so it can't be edited."""
+    rec = _get(settings, key)
+    dest = settings.cache_dir / "open" / str(rec["id"]) / Path(rec["original_name"]).name
+    if not dest.is_file():
+        with atomic_path(dest) as tmp:
+            shutil.copyfile(object_path(settings.objects_dir, rec["sha256"]), tmp)
+    return dest

@@ -1,4 +1,4 @@
-"""minzheng verify (exit 5 on damage) and minzheng reindex (rebuild, --extract, --backend switch)."""
+"""minzheng verify (exit 1 on damage, as issue 4 asks) and minzheng reindex (rebuild, --extract, --backend switch)."""
 from __future__ import annotations
 
 import json
@@ -44,9 +44,9 @@ def test_flipped_byte_in_an_object(filled):
     data = bytearray(obj.read_bytes())
     data[len(data) // 2] ^= 0x01
     obj.write_bytes(bytes(data))
-    out = verify(root, 5)
+    out = verify(root, 1)
     assert [(p["kind"], p["record_id"]) for p in out["problems"]] == [("fixity", rec["record_id"])]
-    text = mz(root, "verify", code=5).stdout
+    text = mz(root, "verify", code=1).stdout
     assert "通知.pdf" in text and "已损坏" in text and "备份" in text
 
 
@@ -58,7 +58,7 @@ def test_missing_index_entry_then_reindex(filled):
     s = load_settings(root)
     with open_index(s.index_dir, s.index_backend) as idx:
         idx.delete([rid])
-    out = verify(root, 5)
+    out = verify(root, 1)
     assert [(p["kind"], p["record_id"]) for p in out["problems"]] == [("not_indexed", rid)]
     assert json.loads(mz(root, "search", "低保核对备忘", "--json").stdout)["total"] == 0
     rep = json.loads(mz(root, "reindex", "--json").stdout)
@@ -73,7 +73,7 @@ def test_missing_text_and_reindex_extract(filled):
     tp = root / "text" / rec["sha256"][:2] / f"{rec['sha256']}.txt"
     before = tp.read_text(encoding="utf-8")
     tp.unlink()
-    out = verify(root, 5)
+    out = verify(root, 1)
     assert [p["kind"] for p in out["problems"]] == ["missing_text"]
     r = mz(root, "reindex", "--extract", "--no-ocr", "--jobs", "1")
     assert "重新提取文字 5 件" in r.stdout
@@ -89,7 +89,7 @@ def test_orphans_and_temp_files_are_reported_then_cleaned(filled, tmp_path):
     orphan = root / "objects" / "cd" / ("cd" + "0" * 62)
     orphan.parent.mkdir(exist_ok=True)
     orphan.write_bytes(b"no record")
-    kinds = sorted(p["kind"] for p in verify(root, 5)["problems"])
+    kinds = sorted(p["kind"] for p in verify(root, 1)["problems"])
     assert kinds == ["orphan_object", "temp_file"]
     write_gb18030(tmp_path / "new.txt", "新导入一件")
     mz(root, *INGEST, tmp_path / "new.txt")
@@ -103,7 +103,7 @@ def test_index_entry_without_record(filled):
     conn = db(root)
     conn.execute("DELETE FROM records WHERE id=?", (rid,))
     conn.commit()
-    kinds = sorted(p["kind"] for p in verify(root, 5)["problems"])
+    kinds = sorted(p["kind"] for p in verify(root, 1)["problems"])
     assert kinds == ["index_unknown", "orphan_object", "orphan_text"]
     # search never shows a hit whose record is gone
     assert rid not in [h["record_id"] for h in json.loads(mz(root, "search", "临时救助", "--json").stdout)["hits"]]
