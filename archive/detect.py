@@ -38,6 +38,7 @@ class Limits:
     max_zip_uncompressed: int = 1024 << 20
     max_zip_ratio: float = 200.0
     max_image_pixels: int = 120_000_000
+    max_text_bytes: int = 64 << 20      # a plain-text file is read and decoded whole
 
     @classmethod
     def from_settings(cls, settings) -> "Limits":
@@ -47,6 +48,7 @@ class Limits:
             max_zip_uncompressed=int(float(g("max_zip_uncompressed_mb", 1024)) * (1 << 20)),
             max_zip_ratio=float(g("max_zip_ratio", 200)),
             max_image_pixels=int(g("max_image_pixels", 120_000_000)),
+            max_text_bytes=int(float(g("max_text_mb", 64)) * (1 << 20)),
         )
 
 
@@ -157,6 +159,10 @@ def check_limits(path: Path | str, kind: str, limits: Limits | None = None) -> d
         return _check_image(path, limits)
     if kind == "pdf":
         return _check_pdf(path)
+    if kind == "text" and path.stat().st_size > limits.max_text_bytes:
+        raise RejectedFile(path, f"文本文件过大（{path.stat().st_size / 2**20:.0f} MB，上限 "
+                                 f"{limits.max_text_bytes / 2**20:.0f} MB）；请拆分后导入，或调整 minzheng.toml 中 "
+                                 "[ingest] max_text_mb")
     return {}
 
 

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from archive.textcodec import decode_text
+
 from .errors import ExtractError
 from .normalize import normalize
 from .ocr import OcrEngine
@@ -308,18 +310,16 @@ def _text(path: Path) -> Extraction:
     data = Path(path).read_bytes()
     if not data.strip():
         raise ExtractError("文件是空的")
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-        ctrl = sum(1 for ch in text if ord(ch) < 0x20 and ch not in "\n\r\t\f")
-        if ctrl > len(text) * 0.01:
-            raise ExtractError("这不是文本文件（含大量控制字符）")
-        enc_name = "utf-8" if enc == "utf-8-sig" else enc
-        pages = [normalize(p) for p in text.split("\f")]
-        return Extraction(pages, "text", len(pages), enc_name, [])
-    raise ExtractError("文本文件编码无法识别（既不是 UTF-8 也不是 GB18030）")
+    try:
+        text, enc = decode_text(data)
+    except UnicodeDecodeError:
+        raise ExtractError("文本文件编码无法识别（既不是 UTF-8 也不是 GB18030）")
+    del data
+    ctrl = sum(1 for ch in text if ord(ch) < 0x20 and ch not in "\n\r\t\f")
+    if ctrl > len(text) * 0.01:
+        raise ExtractError("这不是文本文件（含大量控制字符）")
+    pages = [normalize(p) for p in text.split("\f")]
+    return Extraction(pages, "text", len(pages), "utf-8" if enc == "utf-8-sig" else enc, [])
 
 
 def _image_frames(path: Path, cap: int, multi: bool) -> Iterator:

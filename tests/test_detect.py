@@ -253,3 +253,23 @@ def test_peak_memory_stays_under_1_gib(bad, tmp_path):
     assert "大扫描.png" in {x["original_name"] for x in out["ingested"]}
     print(f"peak RSS {peak_kib / 1024:.0f} MiB")
     assert peak_kib < 1024 * 1024, f"peak RSS {peak_kib / 1024:.0f} MiB"
+
+
+def test_oversized_text_file_is_rejected_before_reading(tmp_path):
+    from archive.detect import Limits, check_limits
+    from archive.errors import RejectedFile
+
+    big = tmp_path / "大文本.txt"
+    big.write_bytes("民政".encode("utf-8") * (1 << 18))          # 1.5 MB
+    check_limits(big, "text", Limits(max_text_bytes=2 << 20))
+    with pytest.raises(RejectedFile, match="文本文件过大"):
+        check_limits(big, "text", Limits(max_text_bytes=1 << 20))
+
+
+def test_utf16_text_with_bom_is_read(tmp_path):
+    from indexer import extract
+
+    f = tmp_path / "台账.txt"
+    f.write_bytes("\ufeff临时救助台账".encode("utf-16-le"))
+    got = extract(f, "text")
+    assert got.pages == ["临时救助台账"] and got.encoding == "utf-16"
