@@ -69,13 +69,15 @@ def _re_extract(settings, conn, recs: list[dict], jobs: int, ocr: bool, rep: Rei
     px = Limits.from_settings(settings).max_image_pixels
     args = [(str(object_path(settings.objects_dir, r["sha256"])), r["meta"].get("kind") or "pdf", ocr_name, 1, px)
             for r in recs]
-    if jobs > 1 and len(recs) > 1:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=_MP) as pool:
-            results = pool.map(_extract_worker, *zip(*args))
-            pairs = list(zip(recs, results))
-    else:
-        pairs = [(r, _extract_worker(*a[:3], jobs, a[4])) for r, a in zip(recs, args)]
-    for r, res in pairs:
+    def results():     # handled as they arrive: one record's pages in memory at a time, not all of them
+        if jobs > 1 and len(recs) > 1:
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=_MP) as pool:
+                yield from zip(recs, pool.map(_extract_worker, *zip(*args)))
+        else:
+            for r, a in zip(recs, args):
+                yield r, _extract_worker(*a[:3], jobs, a[4])
+
+    for r, res in results():
         if "error" in res:
             rep.skipped.append({"record_id": r["id"], "reason": f"无法重新提取文字：{res['error']}"})
             continue

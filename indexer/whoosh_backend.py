@@ -84,7 +84,11 @@ class WhooshIndex(Index):
     def commit(self) -> None:
         if self._writer is not None:
             w, self._writer = self._writer, None
-            w.commit()
+            try:
+                w.commit()
+            except BaseException:
+                w.cancel()          # release the lock: a failed commit must not leave it held
+                raise
 
     def rollback(self) -> None:
         if self._writer is not None:
