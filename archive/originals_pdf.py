@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import shutil
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +17,8 @@ from .cjk_font import Fonts
 from .objects import object_path
 from .profiles import A4, MM
 from .textcodec import decode_text
-from .tools import SOFFICE
+from .errors import MinzhengError
+from .tools import SOFFICE, soffice_convert
 
 log = logging.getLogger(__name__)
 
@@ -206,7 +206,7 @@ def text_to_pdf(text: str, dest: Path, fonts: Fonts, size: float = 12) -> None:
 
 
 def _convert_office(items: list[tuple[dict, Path, str]], work_dir: Path) -> dict[int, Source]:
-    """All Word/ODF files in one soffice call, each run with its own profile directory."""
+    """All Word/ODF files in one LibreOffice run (archive.tools.soffice_convert)."""
     out: dict[int, Source] = {}
     if not SOFFICE.available():
         for rec, _, _ in items:
@@ -214,23 +214,20 @@ def _convert_office(items: list[tuple[dict, Path, str]], work_dir: Path) -> dict
                                                      "请安装：sudo apt-get install libreoffice-writer-nogui")
         return out
     inbox = work_dir / "office-in"
-    outbox = work_dir / "office-out"
     inbox.mkdir(exist_ok=True)
-    outbox.mkdir(exist_ok=True)
-    inputs = []
+    inputs = {}
     for rec, obj, kind in items:
         p = inbox / f"r{rec['id']}{OFFICE_EXT[kind]}"
         shutil.copyfile(obj, p)
-        inputs.append(str(p))
-    with tempfile.TemporaryDirectory(prefix="mz-soffice-") as profile:
-        try:
-            SOFFICE.run(["--headless", "--norestore", f"-env:UserInstallation=file://{profile}",
-                         "--convert-to", "pdf", "--outdir", str(outbox), *inputs], timeout=300 + 30 * len(inputs))
-        except Exception as e:
-            log.warning("LibreOffice 转换出错：%s", e)
+        inputs[rec["id"]] = p
+    try:
+        made = soffice_convert(list(inputs.values()), "pdf", work_dir / "office-out")
+    except MinzhengError as e:         # a failed run is reported per record below
+        log.warning("LibreOffice 转换出错：%s", e)
+        made = {}
     for rec, _, _ in items:
-        pdf = outbox / f"r{rec['id']}.pdf"
-        if pdf.is_file() and pdf.stat().st_size > 0:
+        pdf = made.get(inputs[rec["id"]])
+        if pdf is not None:
             out[rec["id"]] = Source(rec["id"], pdf)
         else:
             out[rec["id"]] = Source(rec["id"], None, "LibreOffice 未能把该 Word 文件转换为 PDF（文件可能已损坏）")

@@ -6,7 +6,6 @@ BIG_LEDGER_ROWS is drawn directly (header repeated on every page, page numbers);
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 import tempfile
 from datetime import date
@@ -16,7 +15,7 @@ from xml.sax.saxutils import escape
 from archive.errors import MinzhengError
 from archive.cjk_font import fonts_for
 from archive.objects import atomic_path
-from archive.tools import SOFFICE
+from archive.tools import soffice_convert
 
 from .ledger import LedgerSpec, ledger_rows
 from .model import Office
@@ -27,55 +26,25 @@ log = logging.getLogger(__name__)
 BIG_LEDGER_ROWS = 300
 
 
-# Word's Chinese font names → the Noto CJK SC fonts (fonts-noto-cjk). Without this, fontconfig has no
-# match for 宋体/黑体 and LibreOffice falls back to Noto Sans CJK **JP** (Japanese glyph forms).
-CJK_ALIASES = {
-    "Noto Serif CJK SC": ("宋体", "SimSun", "新宋体", "NSimSun", "仿宋", "FangSong", "仿宋_GB2312", "FangSong_GB2312",
-                          "楷体", "KaiTi", "楷体_GB2312", "方正小标宋简体", "华文中宋", "STZhongsong"),
-    "Noto Sans CJK SC": ("黑体", "SimHei", "微软雅黑", "Microsoft YaHei", "等线", "DengXian"),
-}
-FONTS_CONF = (
-    '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
-    '  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n'
-    + "".join(f'  <alias binding="same"><family>{name}</family><prefer><family>{noto}</family></prefer></alias>\n'
-              for noto, names in CJK_ALIASES.items() for name in names)
-    + "</fontconfig>\n"
-)
-
-
 def convert_with_soffice(docs: list[Path], *, timeout: float = 900) -> list[Path]:
-    """Convert every .docx in `docs` to PDF next to it, in one LibreOffice run with its own profile."""
+    """Convert every .docx in `docs` to PDF next to it, in one LibreOffice run."""
     if not docs:
         return []
-    SOFFICE.require()
-    work = Path(tempfile.mkdtemp(prefix="minzheng-soffice-"))
-    try:
-        outdir = work / "out"
-        outdir.mkdir()
-        args = ["--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
-                f"-env:UserInstallation={(work / 'profile').as_uri()}",
-                "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(outdir), *[str(d) for d in docs]]
-        fonts_conf = work / "fonts.conf"
-        fonts_conf.write_text(FONTS_CONF, encoding="utf-8")
-        env = dict(os.environ, HOME=str(work), FONTCONFIG_FILE=str(fonts_conf))
-        SOFFICE.run(args, timeout=timeout, env=env)
-        written = []
-        missing = []
+    with tempfile.TemporaryDirectory(prefix="minzheng-pdf-") as work:
+        made = soffice_convert(docs, "pdf:writer_pdf_Export", Path(work), timeout=timeout)
+        written, missing = [], []
         for d in docs:
-            made = outdir / f"{d.stem}.pdf"
-            if not made.is_file() or made.stat().st_size == 0:
+            if made[Path(d)] is None:
                 missing.append(d.name)
                 continue
             target = d.with_suffix(".pdf")
             with atomic_path(target) as tmp:
-                shutil.copyfile(made, tmp)
+                shutil.copyfile(made[Path(d)], tmp)
             written.append(target)
-        if missing:
-            raise MinzhengError(f"LibreOffice 没有转换出这些文件的 PDF：{'、'.join(missing)}。"
-                                f"请用 -vv 查看 LibreOffice 的输出，或在 Word 中打开检查")
-        return written
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    if missing:
+        raise MinzhengError(f"LibreOffice 没有转换出这些文件的 PDF：{'、'.join(missing)}。"
+                            f"请用 -vv 查看 LibreOffice 的输出，或在 Word 中打开检查")
+    return written
 
 
 def ledger_pdf(office: Office, spec: LedgerSpec, year: int, today: date, target: Path,

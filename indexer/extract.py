@@ -292,16 +292,13 @@ def _xlsx(path: Path) -> Extraction:
 
 def _legacy(path: Path, target: str) -> Extraction:
     """DOC/XLS: LibreOffice converts to docx/xlsx in a private profile, then the usual reader."""
-    from archive.tools import SOFFICE
+    from archive.tools import soffice_convert
 
     with tempfile.TemporaryDirectory(prefix="minzheng-lo-") as tmp:
-        profile = Path(tmp) / "profile"
         src = Path(tmp) / ("in." + ("doc" if target == "docx" else "xls"))
         shutil.copyfile(path, src)
-        SOFFICE.run([f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-                     "--convert-to", target, "--outdir", tmp, str(src)], timeout=300)
-        out = Path(tmp) / f"in.{target}"
-        if not out.exists():
+        out = soffice_convert([src], target, Path(tmp) / "out", timeout=300)[src]
+        if out is None:
             raise ExtractError(f"LibreOffice 无法读取此{'Word' if target == 'docx' else 'Excel'}文件，文件可能已损坏")
         return _docx(out) if target == "docx" else _xlsx(out)
 
