@@ -7,6 +7,7 @@ The PDF then carries its own fonts (no substitution by the viewer), which an arc
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import string
@@ -45,6 +46,13 @@ def _find(file: str) -> Path:
         if (d / file).is_file():
             return d / file
     raise MissingToolError(f"未找到中文字体 {file}（用于装订案卷的封面、目录和页号）。请安装：sudo apt-get install fonts-noto-cjk")
+
+
+@functools.cache
+def system_font(file: str = "NotoSansCJK-Regular.ttc") -> tuple[Path, int]:
+    """(path, index of the Simplified Chinese face) of an installed Noto CJK collection, e.g. for Pillow."""
+    path = _find(file)
+    return path, _sc_index(path)
 
 
 def _sc_index(path: Path) -> int:

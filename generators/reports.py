@@ -21,9 +21,6 @@ from archive.objects import atomic_write_bytes
 from archive.tables import display_width, format_table
 
 FORMATS = ("text", "json", "csv", "xlsx", "docx", "pdf")
-CJK_FONT_FILES = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-                  "/usr/share/fonts/opentype/noto-cjk/NotoSansCJK-Regular.ttc",
-                  "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc")
 MAX_DOC_ROWS = 1000        # docx/pdf list at most this many rows per view (xlsx/csv/json have them all)
 
 
@@ -329,10 +326,10 @@ def _xl(v):
 def _cjk_font(size: int):
     from PIL import ImageFont
 
-    for f in CJK_FONT_FILES:
-        if Path(f).is_file():
-            return ImageFont.truetype(f, size, index=2)          # index 2: Noto Sans CJK SC
-    return ImageFont.load_default(size)
+    from archive.cjk_font import system_font
+
+    path, index = system_font()          # MissingToolError naming fonts-noto-cjk when it isn't installed
+    return ImageFont.truetype(str(path), size, index=index)
 
 
 def chart_png(chart: Chart, width: int = 1600, height: int = 700) -> bytes:

@@ -16,6 +16,7 @@ import archive
 
 from ..errors import MinzhengError, NotFoundError
 from ..objects import object_path
+from ..records import TEXT_SOURCES
 from . import catalog_read, pages
 from .highlight import hit_snippet
 from .params import YEAR_MAX, YEAR_MIN, Choices, ParamError, code, integer, search_params
@@ -26,7 +27,6 @@ web = Blueprint("web", __name__)
 
 MAX_PAGES_SHOWN = 60
 
-TEXT_SOURCES = {"text": "文本层", "ocr": "文字识别（OCR）", "none": "无文字"}
 
 
 def ctx():
