@@ -196,10 +196,7 @@ def office_list(ctx, as_json):
     """列出本县各民政办（人口、村数、专职人员、救助对象数）。"""
     import generators
 
-    county = generators.load_county(settings_of(ctx))
-    rows = [{"code": o.code, "name": o.name, "kind": o.kind, "population": o.population, "fonds": o.fonds or None,
-             "villages": len(o.villages), "full_time": len(o.full_time), "assistants": len(o.assistants),
-             "recipients": len(o.recipients)} for o in county.offices]
+    rows = [generators.office_summary(o) for o in generators.load_county(settings_of(ctx)).offices]
     emit(rows, as_json=as_json, columns=OFFICE_COLUMNS)
 
 
@@ -217,11 +214,7 @@ def office_check(ctx, office_code, as_json):
     settings = settings_of(ctx)
     offices = ([generators.load_office(settings, office_code)] if office_code
                else generators.load_county(settings).offices)
-    results = []
-    for o in offices:
-        findings = sorted(generators.check_office(o), key=lambda f: f.passed)   # failed first, stable
-        results.append({"code": o.code, "name": o.name, "kind": o.kind, "population": o.population,
-                        "failed": sum(not f.passed for f in findings), "findings": [f.to_dict() for f in findings]})
+    results = [generators.office_check_result(o) for o in offices]
     if as_json:
         emit(results, as_json=True)
         return

@@ -185,3 +185,17 @@ def check_office(office: Office) -> list[Finding]:
 
 def failed(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if not f.passed]
+
+
+def office_summary(office: Office) -> dict:
+    """One row of `office list`: the office's size at a glance (JSON keys are a contract)."""
+    return {"code": office.code, "name": office.name, "kind": office.kind, "population": office.population,
+            "fonds": office.fonds or None, "villages": len(office.villages), "full_time": len(office.full_time),
+            "assistants": len(office.assistants), "recipients": len(office.recipients)}
+
+
+def office_check_result(office: Office) -> dict:
+    """`office check` for one office: its findings, failed ones first (otherwise in rule order)."""
+    findings = sorted(check_office(office), key=lambda f: f.passed)
+    return {"code": office.code, "name": office.name, "kind": office.kind, "population": office.population,
+            "failed": sum(not f.passed for f in findings), "findings": [f.to_dict() for f in findings]}
