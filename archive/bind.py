@@ -26,7 +26,7 @@ from .config import Settings
 from .errors import MinzhengError, NotFoundError
 from .originals_pdf import Source, prepare_sources, read_text, sniff
 from .pdf_place import draw_form, page_as_form
-from .objects import object_path
+from .objects import fsync_dir, fsync_tree, object_path
 from .profiles import A4, Profile, load_profile
 from .stamp import Placement, draw_page_number, draw_stamp, ink_map, page_number_box, place_stamp
 from .volume_manifest import CHECKSUMS, build_manifest, write_checksums
@@ -215,7 +215,9 @@ def _bind(settings, conn, prof: Profile, office, year, category, retention, say)
             if dest.exists():
                 raise MinzhengError(f"{dest} 已存在（可能另一个 minzheng bind 正在装订同一类文件），案卷不会被覆盖。"
                                     "请稍后重新运行")
+            fsync_tree(vdir)                 # labels, manifest and checksums as durable as the PDF
             os.rename(vdir, dest)
+            fsync_dir(dest.parent)
             published.append(dest)
             results.append((vol, dest, front, chunk, version, warnings))
         with catalog.transaction(conn):

@@ -41,6 +41,17 @@ def fsync_dir(d: Path) -> None:
         os.close(fd)
 
 
+def fsync_tree(directory: Path) -> None:
+    """fsync every file under `directory` and the directories themselves, before renaming it into place."""
+    for path in sorted(Path(directory).rglob("*"), reverse=True):
+        if path.is_file():
+            with open(path, "rb+") as f:
+                os.fsync(f.fileno())
+        elif path.is_dir():
+            fsync_dir(path)
+    fsync_dir(Path(directory))
+
+
 @contextmanager
 def atomic_path(target: Path | str, *, mode: int | None = None) -> Iterator[Path]:
     """Yield a temporary path beside `target`; when the block succeeds it is fsynced and renamed over
