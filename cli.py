@@ -411,7 +411,7 @@ BIND_COLUMNS = [("archival_code", "案卷档号"), ("version", "版本"), ("docu
 @year_option
 @category_option
 @retention_option
-@click.option("--profile", help="装订格式名称，如 national、yongzhou（默认取 minzheng.toml 的 [archive] profile）")
+@click.option("--profile", help="装订格式名称，如 national、municipal（默认取 minzheng.toml 的 [archive] profile）")
 @json_option
 @click.pass_context
 def bind(ctx, office, year, category, retention, profile, as_json):
@@ -419,7 +419,7 @@ def bind(ctx, office, year, category, retention, profile, as_json):
 
     \b
     例：minzheng bind --office QSZ --year 2011 --category WS
-        minzheng bind --office QSZ --year 2011 --category WS --profile yongzhou --json
+        minzheng bind --office QSZ --year 2011 --category WS --profile municipal --json
     再次装订会生成新版本，旧版本保留并标记为已替代。
     """
     missing = [name for name, v in (("--office", office), ("--year", year), ("--category", category)) if v is None]

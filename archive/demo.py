@@ -123,7 +123,7 @@ def step_bind(settings: Settings) -> Iterator[str]:
             yield f"   未能装入：{f['archival_code']}（{f['original_name']}）：{f['error']}"
     office, year, category = classes[-1]
     yield "试试市级格式（生成第 2 版，第 1 版保留）：" + _cmd(
-        settings, "bind", "--office", office, "--year", str(year), "--category", category, "--profile", "yongzhou")
+        settings, "bind", "--office", office, "--year", str(year), "--category", category, "--profile", "municipal")
 
 
 def step_reports(settings: Settings) -> Iterator[str]:

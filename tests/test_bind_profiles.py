@@ -31,7 +31,7 @@ def _all_content(page) -> bytes:
 
 def test_builtin_profiles_load_and_differ():
     nat = load_profile(path=TEMPLATES_DIR / "profiles" / "national.toml")
-    yz = load_profile(path=TEMPLATES_DIR / "profiles" / "yongzhou.toml")
+    yz = load_profile(path=TEMPLATES_DIR / "profiles" / "municipal.toml")
     assert nat["page_numbers"]["position"] == "top-outer" and yz["page_numbers"]["position"] == "bottom-right"
     assert yz.label("contents", "doc_number") == "发文字号" and "remarks" not in yz["contents"]["columns"]
     assert nat["volume"]["box_thickness"] != yz["volume"]["box_thickness"]
@@ -41,7 +41,7 @@ def test_municipal_profile_numbers_bottom_right_in_blue(root, tmp_path, invoke):
     for i, d in enumerate(["2011-01-10", "2011-02-10", "2011-03-10"]):
         add_record(root, text_pdf(tmp_path / f"d{i}.pdf", [f"市级格式测试{i}页一", f"市级格式测试{i}页二"]),
                    title=f"测试文件{i}", date=d, doc_number=f"青民〔2011〕{i}号")
-    r = _bind(invoke, root, "--profile", "yongzhou")
+    r = _bind(invoke, root, "--profile", "municipal")
     v = json.loads(r.stdout)["volumes"][0]
     pdf = Path(v["pdf"])
     texts = page_texts(pdf)
