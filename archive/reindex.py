@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from . import catalog
 from .config import CONFIG_NAME
-from .errors import ConfigError
+from .errors import ConfigError, MinzhengError
 from .objects import atomic_write_text, object_path
 from .textstore import index_doc, read_pages, write_pages
 
@@ -164,6 +164,9 @@ def _swap(settings, new_dir) -> None:
             break
         except OSError:          # a reader created a fresh index/ between the renames: move that away too
             time.sleep(0.05)
+    else:                        # never swapped: keep the new build, say where it is, mark nothing indexed
+        raise MinzhengError(f"无法把新建的索引换到 {live}（该目录一直被占用）。新索引保留在 {new_dir}；"
+                            "请关闭检索页面（minzheng serve）后重新运行 minzheng reindex")
     for d in stale:
         shutil.rmtree(d, ignore_errors=True)
 

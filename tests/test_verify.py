@@ -144,3 +144,25 @@ def test_refresh_index_after_metadata_change(filled):
     hits = json.loads(mz(root, "search", "档案室建设", "--office", "QSZ", "--year", "2016", "--json").stdout)["hits"]
     assert [(h["record_id"], h["archival_code"]) for h in hits] == [(rid, "Z109-WS·2016-Y-QSZ-0007")]
     assert json.loads(mz(root, "search", "Z109-WS·2016-Y-QSZ-0007", "--json").stdout)["hits"][0]["record_id"] == rid
+
+
+def test_reindex_that_cannot_swap_says_so_and_keeps_the_new_index(filled, monkeypatch):
+    """If index/ can never be replaced, reindex fails with a message instead of leaving an empty index."""
+    import importlib
+    from pathlib import Path
+
+    reindex_module = importlib.import_module("archive.reindex")     # the module (archive.reindex is the function)
+
+    root, _ = filled
+    new = f"index.tmp-{os.getpid()}"
+    real_rename = os.rename
+
+    def rename(src, dst):
+        if Path(src).name == new:
+            raise OSError("busy")
+        return real_rename(src, dst)
+
+    monkeypatch.setattr(reindex_module.os, "rename", rename)
+    r = mz(root, "reindex", code=1)
+    assert "无法把新建的索引换到" in r.stderr and "Traceback" not in r.stderr
+    assert (root / new).is_dir()
