@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/serve.py --records 10000 --requests 200 --clients 4
 
 Builds (once; reused on later runs) an archive root with N catalog rows and their index documents
-(synthetic Chinese text of civil-affairs files, ~1,000 characters each, via the indexer API), starts
+(synthetic civil-affairs files, ~1,500 characters each, from benchmarks/synthetic.py), starts
 `minzheng serve` on a free 127.0.0.1 port in a separate process, and runs a bounded load loop:
 C client threads with keep-alive connections send at most --requests GET /?q=… requests (a mix of
 2–6 character queries, filters and paging) and stop at --max-seconds. Prints a table: build time,
@@ -30,101 +30,19 @@ from urllib.parse import urlencode
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
-import archive  # noqa: E402
-from archive import catalog  # noqa: E402
-from indexer import IndexDoc, open_index  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-OFFICES = ["QSZ", "BSX", "LHZ", "DMJD", "SQX", "YTZ"]
-CATEGORIES = ["WS", "DB", "TK", "YL", "LS", "JZ", "FX", "TZ"]
-RETENTIONS = ["Y", "D30", "D10"]
-VILLAGES = ["李家村", "张家湾村", "石桥村", "柳林村", "东山村", "河口村", "新民社区", "城关社区", "杨树村", "白沙村"]
-SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
-GIVEN = "建国志强秀英桂兰明华玉珍春生海燕红梅国庆永福德胜丽娟金凤小明淑芬文华秋菊长青大山"
-TITLES = ["关于{y}年度城乡低保复核工作的通知", "{v}{n}最低生活保障审批表", "{v}临时救助发放花名册（{y}年）",
-          "关于做好{y}年救灾救济物资发放工作的报告", "{n}特困供养人员入户调查表", "{y}年医疗救助对象名册",
-          "关于加强乡镇民政办公室建设的意见", "{v}抚恤定补对象年审登记表", "民政办{y}年工作总结", "{n}低保申请书"]
-SENTENCES = [
-    "根据县民政局关于进一步规范城乡最低生活保障工作的要求，现将有关事项通知如下。",
-    "经入户调查、民主评议和乡镇审核，该户家庭人均收入低于当地低保标准，同意纳入保障范围。",
-    "各村（社区）要认真核实困难群众家庭经济状况，做到应保尽保、应退尽退。",
-    "临时救助金额按照困难程度分档确定，一般不超过当地月低保标准的六倍。",
-    "特困供养人员的基本生活标准不低于当地低保标准的一点三倍，并按时足额发放。",
-    "医疗救助对象在定点医疗机构就医发生的个人自付费用，按规定比例给予救助。",
-    "救灾物资发放要做到账目清楚、手续完备，发放结果在村务公开栏公示七天。",
-    "民政办公室应配备专职工作人员，设立办公室、接待室和档案室，面积不少于六十平方米。",
-    "档案材料按年度、类别整理装订，做到分类清楚、排列有序、目录完整。",
-    "优抚对象抚恤补助标准按上级文件执行，每年年审一次，变动情况及时上报。",
-    "申请人应如实提供家庭成员、收入和财产状况，并签署诚信承诺书。",
-    "村民委员会应在收到申请之日起十日内完成入户调查并提出初审意见。",
-    "对不再符合条件的家庭，按程序停发保障金并书面告知理由。",
-    "各乡镇要建立健全社会救助工作站，公布救助热线，方便群众求助。",
-]
+import archive  # noqa: E402
+from synthetic import CATEGORIES, OFFICES, build_root  # noqa: E402
+
 QUERIES = ["低保", "临时救助", "李家村", "入户调查", "特困供养", "医疗救助", "救灾物资", "民政办公室", "档案室",
            "诚信承诺书", "应保尽保", "抚恤补助", "王建国", "张秀英", "审批表", "花名册", "民主评议", "村务公开",
            "社会救助工作站", "保障金", "辦公室", "救助熱線", "年度复核", "定点医疗机构", "石桥村", "城关社区"]
 
 
-def person(rng: random.Random) -> str:
-    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
-
-
-def synthetic(rng: random.Random, i: int) -> dict:
-    year = rng.randint(2005, 2024)
-    office = OFFICES[i % len(OFFICES)]
-    v, n = rng.choice(VILLAGES), person(rng)
-    title = rng.choice(TITLES).format(y=year, v=v, n=n)
-    pages = []
-    for _ in range(rng.choice((1, 1, 2, 3))):
-        parts = []
-        while sum(map(len, parts)) < 380:
-            parts.append(rng.choice(SENTENCES))
-            if rng.random() < 0.4:
-                parts.append(f"{rng.choice(VILLAGES)}{person(rng)}，家庭人口{rng.randint(1, 6)}人，"
-                             f"月救助金额{rng.randint(2, 120) * 10}元。")
-        pages.append("".join(parts))
-    return {"id": i, "title": title, "pages": pages, "office": office, "category": rng.choice(CATEGORIES),
-            "year": year, "retention": rng.choice(RETENTIONS), "doc_date": f"{year}-{rng.randint(1, 12):02d}-"
-            f"{rng.randint(1, 28):02d}"}
-
-
-def build(root: Path, n: int, seed: int = 7) -> dict:
-    """Catalog rows + index documents for n synthetic records. Returns timings."""
-    t0 = time.perf_counter()
-    settings = archive.init_root(root, sample=True)
-    rng = random.Random(seed)
-    conn = catalog.connect(settings.catalog_path)
-    idx = open_index(settings.index_dir, settings.index_backend)
-    now = catalog.now()
-    batch, rows = [], []
-    t_index = 0.0
-    try:
-        for i in range(1, n + 1):
-            r = synthetic(rng, i)
-            sha = f"{i:064x}"
-            rows.append((i, sha, "indexed", f"{r['title']}.pdf", "application/pdf", 1000, len(r["pages"]), "text",
-                         r["title"], r["doc_date"], r["office"], r["category"], r["year"], r["retention"], now))
-            batch.append(IndexDoc(record_id=i, title=r["title"], pages=r["pages"], office=r["office"],
-                                  category=r["category"], year=r["year"], retention=r["retention"]))
-            if len(batch) >= 5000 or i == n:
-                with catalog.transaction(conn):
-                    conn.executemany(
-                        "INSERT INTO records(id, sha256, state, original_name, mime, size, pages, text_source, title, "
-                        "doc_date, office, category, year, retention, ingested_at) VALUES "
-                        "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
-                t1 = time.perf_counter()
-                idx.add(batch)
-                t_index += time.perf_counter() - t1
-                rows, batch = [], []
-                print(f"  已生成 {i}/{n} 条记录", file=sys.stderr, flush=True)
-        t1 = time.perf_counter()
-        idx.commit()
-        t_index += time.perf_counter() - t1
-    finally:
-        idx.close()
-        conn.close()
-    size = sum(f.stat().st_size for f in settings.index_dir.rglob("*") if f.is_file())
-    (root / "bench-records.txt").write_text(str(n))
-    return {"build_s": time.perf_counter() - t0, "index_s": t_index, "index_mb": size / 2**20}
+def build(root: Path, n: int) -> dict:
+    """Catalog rows + index documents for n synthetic records (the generator search.py uses too)."""
+    return build_root(root, n, jobs=os.cpu_count() or 1)
 
 
 def free_port() -> int:

@@ -162,6 +162,19 @@ class Index(ABC):
         "phrase": those and the positional phrase; "rest": those but not the phrase.
         count=False: the number may be wrong (the backend may skip counting)."""
 
+    def _ranked(self, pq: ParsedQuery, filters: dict, limit: int, offset: int) -> tuple[int, list[Candidate]]:
+        """(number of records holding every bigram of the query, candidates offset…offset+limit with
+        the exact-phrase matches first, each group by score). Backends may do this in one query."""
+        want = offset + limit
+        # phrase matches first (top `want` of them, no count), then the rest by score;
+        # the total comes from the plain query (all bigrams), which is cheap to count
+        _, first = self._candidates(pq, filters, "phrase", want, 0, count=False)
+        total, _ = self._candidates(pq, filters, "all", 1, 0)
+        rest: list[Candidate] = []
+        if len(first) < want:
+            _, rest = self._candidates(pq, filters, "rest", want - len(first), 0, count=False)
+        return total, (first + rest)[offset:want]
+
     def search(self, query: str, *, office=None, category=None, year=None, retention=None,
                limit: int = 10, offset: int = 0) -> tuple[int, list[Hit]]:
         """(number of matching records, hits offset…offset+limit): records with the exact phrase
@@ -189,15 +202,8 @@ class Index(ABC):
             total -= len(cands) - len(checked)
             cands = checked[offset:want]
         else:
-            # phrase matches first (top `want` of them, no count), then the rest by score;
-            # the total comes from the plain query (all bigrams), which is cheap to count
-            _, first = self._candidates(pq, filters, "phrase", want, 0, count=False)
-            total, _ = self._candidates(pq, filters, "all", 1, 0)
-            rest: list[Candidate] = []
-            if len(first) < want:
-                _, rest = self._candidates(pq, filters, "rest", want - len(first), 0, count=False)
-            cands = (first + rest)[offset:want]
-        hits = []
+            total, cands = self._ranked(pq, filters, limit, offset)
+        hits = []                       # snippets only for the hits returned
         for c in cands:
             d = json.loads(c.data)
             page, snip, spans, phrase = make_snippet(q, d["t"], d["p"])

@@ -254,3 +254,20 @@ def test_phrase_across_a_page_break(tmp_path, backend):
     with open_index(tmp_path / "i", backend) as ix:
         total, hits = ix.search("民政部门会同")
         assert [h.record_id for h in hits] == [9]
+
+
+def test_phrase_matches_first_across_pages(tmp_path, backend):
+    # scattered records repeat the bigrams and carry them in the title (a higher BM25 score than the
+    # phrase records); every phrase record still comes before every scattered one, page after page
+    docs = [IndexDoc(i, f"通知{i}", [f"第{i}号文件。" + "会议讨论了很多事项。" * 20 + "对困难户给予临时救助。"])
+            for i in range(1, 13)]
+    docs += [IndexDoc(i, "临时安排 救助工作", ["临时工作安排，当时救了人，救助资金。" * 6]) for i in range(13, 31)]
+    with open_index(tmp_path / "index", backend) as index:
+        index.add(docs)
+        index.commit()
+        pages = [index.search("临时救助", limit=5, offset=o) for o in range(0, 35, 5)]
+    assert {t for t, _ in pages} == {30}
+    order = [h for _, hits in pages for h in hits]
+    assert len(order) == 30 and len({h.record_id for h in order}) == 30
+    assert [h.phrase for h in order] == [True] * 12 + [False] * 18
+    assert {h.record_id for h in order[:12]} == set(range(1, 13))
