@@ -65,29 +65,40 @@ def _sc_index(path: Path) -> int:
     return 0
 
 
+def _chars(text: str) -> str:
+    return "".join(sorted(set(text + BASE_CHARS) - {"\n", "\r", "\t", "\x0b", "\x0c"}))
+
+
+def _face(kind: str, chars: str, work_dir: Path | str) -> str:
+    """Subset one face (`serif` or `sans`) to `chars`, reusing a cached subset, and register it."""
+    digest = hashlib.sha1(chars.encode("utf-8")).hexdigest()[:10]
+    name = f"Noto{kind.title()}SC-{digest}"
+    ttf = Path(work_dir) / f"{kind}-{digest}.ttf"
+    if ttf.is_file():
+        ttf.touch()              # recently used: kept by _prune
+    else:
+        _subset_to_ttf(_find(FILES[kind]), chars, ttf, name)
+    return _register(ttf, name)
+
+
 def build_fonts(text: str, work_dir: Path | str) -> Fonts:
     """Subset both faces to the characters of `text` (plus ASCII and punctuation) and register them."""
-    chars = "".join(sorted(set(text + BASE_CHARS) - {"\n", "\r", "\t", "\x0b", "\x0c"}))
-    digest = hashlib.sha1(chars.encode("utf-8")).hexdigest()[:10]
-    names = {}
-    for kind, file in FILES.items():
-        ttf = Path(work_dir) / f"{kind}-{digest}.ttf"
-        if ttf.is_file():
-            ttf.touch()              # recently used: kept by _prune
-        else:
-            _subset_to_ttf(_find(file), chars, ttf, f"Noto{kind.title()}SC-{digest}")
-        names[kind] = _register(ttf, f"Noto{kind.title()}SC-{digest}")
+    chars = _chars(text)
+    names = {kind: _face(kind, chars, work_dir) for kind in FILES}
     _prune(Path(work_dir))
     return Fonts(serif=names["serif"], sans=names["sans"], chars=frozenset(chars))
 
 
-def fonts_for(text: str, cache_dir: Path | str | None = None) -> Fonts:
-    """Embeddable fonts for a PDF that will show `text`: subsets cached in `cache_dir` when given
-    (e.g. ROOT/cache/fonts), otherwise built in a temporary directory (reportlab reads the file once)."""
+def serif_font_for(text: str, cache_dir: Path | str | None = None) -> str:
+    """An embeddable Noto Serif CJK SC subset for a PDF that will show `text` (its reportlab name).
+    Cached in `cache_dir` when given (e.g. ROOT/cache/fonts); otherwise built in a temporary directory,
+    which is enough because reportlab reads the file when the font is registered."""
     if cache_dir is not None:
-        return build_fonts(text, cache_dir)
+        name = _face("serif", _chars(text), cache_dir)
+        _prune(Path(cache_dir))
+        return name
     with tempfile.TemporaryDirectory(prefix="minzheng-fonts-") as work:
-        return build_fonts(text, work)
+        return _face("serif", _chars(text), work)
 
 
 KEEP_SUBSETS = 40

@@ -13,7 +13,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from archive.errors import MinzhengError
-from archive.cjk_font import fonts_for
+from archive.cjk_font import serif_font_for
 from archive.objects import atomic_path
 from archive.tools import soffice_convert
 
@@ -68,8 +68,8 @@ def ledger_pdf(office: Office, spec: LedgerSpec, year: int, today: date, target:
     page_title = f"{office.full_name}　{spec.title}（{year}年度）"
     # the PDF carries its own font: a Noto Serif CJK subset of exactly the characters drawn
     subtitle = f"（{year}年度）　填报日期：{today.isoformat()}　单位：元、人"
-    drawn = "".join(str(c) for row in data for c in row) + office.full_name + spec.title + page_title + subtitle
-    font = fonts_for(drawn + "第页", cache_dir).serif
+    drawn = "".join(str(c) for row in data for c in row) + page_title + subtitle + "第页"
+    font = serif_font_for(drawn, cache_dir)
     title_style = ParagraphStyle("t", fontName=font, fontSize=18, leading=24, alignment=1)
     sub_style = ParagraphStyle("s", fontName=font, fontSize=11, leading=16, alignment=1)
     wrap = ParagraphStyle("cell", fontName=font, fontSize=9, leading=11, wordWrap="CJK")

@@ -506,13 +506,13 @@ def render_pdf(rep: dict) -> bytes:
     from reportlab.lib.units import mm
     from reportlab.platypus import Image, LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
-    from archive.cjk_font import fonts_for
+    from archive.cjk_font import serif_font_for
 
     views, chart = views_of(rep)
     # the PDF carries its own font: a Noto Serif CJK subset of every character the report can show
     drawn = json.dumps(rep, ensure_ascii=False) + title_of(rep) + subtitle_of(rep) + "".join(summary_lines(rep))
     drawn += "".join(v.title + (v.note or "") + "".join(h for _, h in v.columns) for v in views)
-    font = fonts_for(drawn + "第页共行此处列出前完整清单见或格式无。").serif
+    font = serif_font_for(drawn + "第页共行此处列出前完整清单见或格式无。")
     title = ParagraphStyle("t", fontName=font, fontSize=18, leading=24, alignment=1, spaceAfter=4)
     sub = ParagraphStyle("s", fontName=font, fontSize=9, leading=12, alignment=1, spaceAfter=8)
     body = ParagraphStyle("b", fontName=font, fontSize=10.5, leading=15)
