@@ -9,7 +9,8 @@ from pathlib import Path
 import click
 
 import archive
-from archive.errors import ExitCode, MinzhengError
+import generators
+from archive.common.errors import ExitCode, MinzhengError
 
 __version__ = "0.1.0"
 
@@ -194,8 +195,6 @@ def office():
 @click.pass_context
 def office_list(ctx, as_json):
     """列出本县各民政办（人口、村数、专职人员、救助对象数）。"""
-    import generators
-
     rows = [generators.office_summary(o) for o in generators.load_county(settings_of(ctx)).offices]
     emit(rows, as_json=as_json, columns=OFFICE_COLUMNS)
 
@@ -209,8 +208,6 @@ def office_check(ctx, office_code, as_json):
 
     有不达标项时仍以状态 0 退出（这是一份报告）；机构代码不存在时以状态 1 退出。
     """
-    import generators
-
     settings = settings_of(ctx)
     offices = ([generators.load_office(settings, office_code)] if office_code
                else generators.load_county(settings).offices)
@@ -236,8 +233,6 @@ def office_import(ctx, source):
 
     数据有任何错误时逐条列出（文件、行、列），不写入任何内容，以状态 1 退出。
     """
-    import generators
-
     county = generators.import_office_data(settings_of(ctx), source)
     n = sum(len(o.recipients) for o in county.offices)
     click.echo(f"已导入 {len(county.offices)} 个民政办（{'、'.join(o.code for o in county.offices)}），救助对象 {n} 人")
@@ -266,8 +261,6 @@ def generate(ctx, kind, office_code, year, pdf, out_dir, as_json):
       all         以上全部
     根目录 templates/ 或 templates/机构代码/ 下的同名模板优先于内置模板。
     """
-    import generators
-
     report = generators.generate_documents(
         settings_of(ctx), office_code, [kind], year=year, out_dir=out_dir, pdf=pdf,
         progress=lambda msg: click.echo(msg, err=True))
@@ -460,8 +453,6 @@ rules_option = click.option("--rules", "rules_name", help="规则集名称（默
 
 
 def _write_report(settings, rep, kind: str, fmt: str | None, out: Path | None) -> None:
-    import generators
-
     if fmt is None:
         fmt = out.suffix.lstrip(".").lower() if out is not None and out.suffix else "text"
     if out is None and fmt in ("xlsx", "docx", "pdf", "csv"):

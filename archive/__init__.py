@@ -1,32 +1,55 @@
-"""The records archive: config, catalog, object store, ingest, codes, binding, completeness, fixity."""
-from .config import Settings, default_root, load_settings
-from .demo import run_demo
-from .errors import (ConfigError, DataError, ExitCode, MinzhengError, MissingToolError, NotFoundError,
-                     RejectedFile, RootError)
-from .rootdir import init_root
-from .tables import format_table
-from .classify import classify_record  # issue 6
-from .completeness import CompletenessReport, completeness_report  # issue 6
-from .rules import RuleSet, load_rules  # issue 6
-from .standardization import StandardizationReport, standardization_report  # issue 6
-from .web import create_app, serve  # issue 7: light wrappers, Flask is imported on first use
-from .ingest import IngestReport, ingest  # issue 4
-from .records import original_copy, record_text, show_record  # issue 4
-from .reindex import ReindexReport, refresh_index, reindex  # issue 4
-from .search import SearchResult, search  # issue 4
-from .verify import VerifyReport, verify  # issue 4
-from .bind import BindReport, bind  # issue 5
-from .codes import CodeReport, assign_codes  # issue 5
-from .profiles import Profile, load_profile  # issue 5
+"""The records archive of a county's civil-affairs offices, one sub-package per concern:
 
-__all__ = [
-    "Settings", "load_settings", "default_root", "init_root", "run_demo", "format_table",
-    "MinzhengError", "ConfigError", "RootError", "DataError", "MissingToolError", "NotFoundError",
-    "RejectedFile", "ExitCode",
-    "classify_record", "completeness_report", "CompletenessReport", "load_rules", "RuleSet",
-    "standardization_report", "StandardizationReport",
-    "create_app", "serve",
-    "ingest", "IngestReport", "search", "SearchResult", "show_record", "original_copy", "record_text", "verify", "VerifyReport",
-    "reindex", "ReindexReport", "refresh_index",
-    "bind", "BindReport", "assign_codes", "CodeReport", "load_profile", "Profile",
-]
+- ``archive.common``     plumbing under everything: errors and exit codes, external tools, text decoding
+                         and dates, CJK fonts, atomic writes
+- ``archive.store``      the archive root: settings (minzheng.toml), catalog, object store, text store,
+                         the writer lock, fixity checks (verify)
+- ``archive.intake``     taking files in: type detection and limits, manifests, the ingest pipeline,
+                         rebuilding the index (reindex)
+- ``archive.access``     using the archive (利用): search, show a record, a copy of an original
+- ``archive.inspection`` rule sets, document-type classification, completeness and standardization reports
+- ``archive.binding``    档号, municipal profiles, volume pages, the 归档章 stamp, manifests, the bind pipeline
+- ``archive.web``        the county server's pages
+- ``archive.rootdir``, ``archive.demo``   creating a root, and the demo on the sample county
+
+The names below are the public API (what ``cli.py`` and the web app call); each is imported on first
+use, so ``import archive`` costs almost nothing.
+"""
+from archive.common.lazy import lazy_exports
+
+_EXPORTS = {
+    # plumbing
+    "MinzhengError": "archive.common.errors", "ConfigError": "archive.common.errors",
+    "RootError": "archive.common.errors", "DataError": "archive.common.errors",
+    "MissingToolError": "archive.common.errors", "NotFoundError": "archive.common.errors",
+    "RejectedFile": "archive.common.errors", "ExitCode": "archive.common.errors",
+    "format_table": "archive.common.tables",
+    # the root
+    "Settings": "archive.store.config", "load_settings": "archive.store.config",
+    "default_root": "archive.store.config", "init_root": "archive.rootdir",
+    "verify": "archive.store.verify", "VerifyReport": "archive.store.verify",
+    "run_demo": "archive.demo",
+    # intake
+    "ingest": "archive.intake.ingest", "IngestReport": "archive.intake.ingest",
+    "reindex": "archive.intake.reindex", "ReindexReport": "archive.intake.reindex",
+    "refresh_index": "archive.intake.reindex",
+    # access
+    "search": "archive.access.search", "SearchResult": "archive.access.search",
+    "show_record": "archive.access.records", "record_text": "archive.access.records",
+    "original_copy": "archive.access.records",
+    # inspection
+    "load_rules": "archive.inspection.rules", "RuleSet": "archive.inspection.rules",
+    "classify_record": "archive.inspection.classify",
+    "completeness_report": "archive.inspection.completeness",
+    "CompletenessReport": "archive.inspection.completeness",
+    "standardization_report": "archive.inspection.standardization",
+    "StandardizationReport": "archive.inspection.standardization",
+    # binding
+    "bind": "archive.binding.bind", "BindReport": "archive.binding.bind",
+    "assign_codes": "archive.binding.codes", "CodeReport": "archive.binding.codes",
+    "load_profile": "archive.binding.profiles", "Profile": "archive.binding.profiles",
+    # the server
+    "create_app": "archive.web", "serve": "archive.web",
+}
+__all__ = sorted(_EXPORTS)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

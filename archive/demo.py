@@ -8,9 +8,17 @@ import shlex
 from pathlib import Path
 from typing import Iterator
 
-from . import catalog
-from .config import SAMPLES_DIR, Settings
-from .errors import MissingToolError, RootError
+from archive.access.search import search
+from archive.binding.bind import bind
+from archive.common.errors import MissingToolError, RootError
+from archive.inspection.completeness import completeness_report
+from archive.inspection.standardization import standardization_report
+from archive.intake.ingest import ingest
+from archive.rootdir import init_root
+from archive.store import catalog
+from archive.store.config import SAMPLES_DIR, Settings
+from generators.documents import generate_documents
+from generators.reports import render_report, summary_lines
 
 HISTORIC = SAMPLES_DIR / "historic"
 HOUSEHOLDS_MANIFEST = SAMPLES_DIR / "households" / "manifest.csv"
@@ -21,7 +29,6 @@ def run_demo(root: Path | str) -> Iterator[str]:
     root = Path(root)
     if root.exists() and any(root.iterdir()):
         raise RootError(f"{root} 不是空目录。demo 只在新目录上运行，请换一个 --root，或先删除该目录")
-    from .rootdir import init_root
 
     settings = init_root(root, sample=True)
     steps = [
@@ -44,8 +51,6 @@ def _cmd(settings: Settings, *args: str) -> str:
 
 
 def step_generate(settings: Settings) -> Iterator[str]:
-    from generators import generate_documents
-
     made = generate_documents(settings, "all", ["all"], pdf=False)
     n_docx = sum(p.suffix == ".docx" for p in made.files)
     n_xlsx = sum(p.suffix == ".xlsx" for p in made.files)
@@ -61,9 +66,6 @@ def step_generate(settings: Settings) -> Iterator[str]:
 
 
 def step_ingest_historic(settings: Settings) -> Iterator[str]:
-    from .ingest import ingest
-    from .search import search
-
     manifest = HISTORIC / "manifest.csv"
     try:
         got = ingest(settings, [HISTORIC / "files"], manifest=manifest)
@@ -83,8 +85,6 @@ def step_ingest_historic(settings: Settings) -> Iterator[str]:
 
 
 def step_ingest_households(settings: Settings) -> Iterator[str]:
-    from .ingest import ingest
-
     got = ingest(settings, [], manifest=HOUSEHOLDS_MANIFEST)
     yield (f"已按清单导入示例户档 {len(got.ingested)} 件（{HOUSEHOLDS_MANIFEST}）"
            + (f"，{len(got.rejected)} 件未导入" if got.rejected else ""))
@@ -106,8 +106,6 @@ def _classes_to_bind(settings: Settings) -> list:
 
 
 def step_bind(settings: Settings) -> Iterator[str]:
-    from .bind import bind
-
     classes = _classes_to_bind(settings)
     if not classes:
         yield "档案中还没有可装订的记录（先用 minzheng ingest 导入），跳过"
@@ -127,12 +125,6 @@ def step_bind(settings: Settings) -> Iterator[str]:
 
 
 def step_reports(settings: Settings) -> Iterator[str]:
-    from generators import render_report
-    from generators.reports import summary_lines
-
-    from .completeness import completeness_report
-    from .standardization import standardization_report
-
     comp = completeness_report(settings)
     reports = settings.out_dir / "reports"
     made = [render_report(comp, fmt, reports / f"completeness.{fmt}") for fmt in ("xlsx", "docx")]

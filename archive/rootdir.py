@@ -4,9 +4,16 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from . import catalog
-from .config import CONFIG_NAME, DEFAULTS_FILE, Settings, load_settings
-from .errors import RootError
+from archive.common.errors import RootError
+from archive.store import catalog
+from archive.store.config import (
+    CONFIG_NAME,
+    DEFAULTS_FILE,
+    SAMPLES_DIR,
+    Settings,
+    load_settings,
+)
+from generators.office import import_office_data
 
 SUBDIRS = ("objects", "text", "index", "volumes", "out", "data")
 
@@ -38,9 +45,7 @@ def init_root(root: Path | str, *, county: str | None = None, fonds: str | None 
         finally:
             conn.close()
         if sample:
-            from generators import import_office_data
 
-            from .config import SAMPLES_DIR
 
             import_office_data(settings, SAMPLES_DIR / "county" / "data")
     except BaseException:

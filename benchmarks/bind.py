@@ -11,8 +11,8 @@ from __future__ import annotations
 import argparse
 import os
 import resource
-import subprocess
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -21,9 +21,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import archive  # noqa: E402
-from archive import catalog  # noqa: E402
-from archive.config import TEMPLATES_DIR  # noqa: E402
-from archive.objects import store_file  # noqa: E402
+from archive.store import catalog  # noqa: E402
+from archive.store.config import TEMPLATES_DIR  # noqa: E402
+from archive.store.objects import store_file  # noqa: E402
 
 FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 A4_PT = (595.28, 841.89)

@@ -32,7 +32,7 @@ SCENARIOS = [
 
 
 def big_office(office, rows: int):
-    from generators.idnumber import check_digit
+    from generators.office.idnumber import check_digit
 
     big = copy.deepcopy(office)
     base = office.recipients_of("TK")[0]

@@ -20,9 +20,18 @@ PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 sys.path.insert(0, str(PROJECT / "tests"))
 
-from archive import format_table, ingest, init_root  # noqa: E402
-from archive.ingest import STAGES  # noqa: E402
-from corpus import chunk, render_page, seed_texts, sentences, write_scanned_pdf, write_text_pdf  # noqa: E402
+from corpus import (  # noqa: E402
+    chunk,
+    render_page,
+    seed_texts,
+    sentences,
+    write_scanned_pdf,
+    write_text_pdf,
+)
+
+from archive import format_table, init_root
+from archive.intake import ingest  # noqa: E402
+from archive.intake.ingest import STAGES  # noqa: E402
 
 
 def rss_mib(who) -> float:

@@ -22,6 +22,7 @@ sys.path.insert(0, str(PROJECT))
 sys.path.insert(0, str(PROJECT / "tests"))
 
 from corpus import cer, chunk, render_page, seed_texts, sentences  # noqa: E402
+
 from indexer import get_ocr_engine  # noqa: E402
 from indexer.errors import MissingToolError  # noqa: E402
 

@@ -27,9 +27,9 @@ sys.path.insert(0, str(PROJECT))
 
 import archive  # noqa: E402
 import generators  # noqa: E402
-from archive import catalog  # noqa: E402
-from archive.config import SAMPLES_DIR  # noqa: E402
-from generators.idnumber import check_digit  # noqa: E402
+from archive.store import catalog  # noqa: E402
+from archive.store.config import SAMPLES_DIR  # noqa: E402
+from generators.office.idnumber import check_digit  # noqa: E402
 
 CLASS_MIX = (("DB", 0.45), ("TK", 0.15), ("YL", 0.15), ("LS", 0.12), ("JZ", 0.07), ("FX", 0.06))
 

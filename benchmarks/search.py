@@ -31,9 +31,10 @@ PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from synthetic import COMMON_QUERIES, build_root, index_doc, record, typical_queries  # noqa: E402
+
 import archive  # noqa: E402
 from indexer import open_index  # noqa: E402
-from synthetic import COMMON_QUERIES, build_root, index_doc, record, typical_queries  # noqa: E402
 
 
 def pct(values: list[float], p: float) -> float:

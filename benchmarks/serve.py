@@ -32,8 +32,9 @@ sys.path.insert(0, str(PROJECT))
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import archive  # noqa: E402
 from synthetic import CATEGORIES, OFFICES, build_root  # noqa: E402
+
+import archive  # noqa: E402
 
 QUERIES = ["低保", "临时救助", "李家村", "入户调查", "特困供养", "医疗救助", "救灾物资", "民政办公室", "档案室",
            "诚信承诺书", "应保尽保", "抚恤补助", "王建国", "张秀英", "审批表", "花名册", "民主评议", "村务公开",

@@ -56,6 +56,7 @@ COMMON_QUERIES = ["临时救助", "最低生活保障", "低保", "民政", "救
 def seed_passages() -> list[list[str]]:
     """The sentences of each seed document (tests/data), in order, normalized."""
     from corpus import seed_texts, sentences
+
     from indexer import normalize
     return [[normalize(s) for s in sentences(t)] for t in seed_texts().values()]
 
@@ -181,7 +182,7 @@ def build_root(root: Path, n: int, *, jobs: int = 1, commit_every: int = 10_000,
     """An archive root with n catalog rows (records 1…n) and their index documents. Returns timings:
     build_s (all), index_s (index add + commit), index_mb."""
     import archive
-    from archive import catalog
+    from archive.store import catalog
     from indexer import open_index
 
     t0 = time.perf_counter()

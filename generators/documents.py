@@ -12,19 +12,18 @@ from datetime import date
 from pathlib import Path
 from typing import Callable
 
-from archive import catalog
-from archive.errors import MinzhengError
-from archive.tools import SOFFICE
-
-from .inspection import inspection_context
-from .ledger import ledger_context, ledger_specs
-from .notice import notice_context
-from .officedata import load_county, load_office
-from .pdf import BIG_LEDGER_ROWS, convert_with_soffice, ledger_pdf
-from .render import find_template, render_docx
-from .roster import roster_context
-from .wallrules import wall_context
-from .xlsx_ledger import write_ledger_xlsx
+from archive.common.errors import MinzhengError
+from archive.common.tools import SOFFICE
+from archive.store import catalog
+from generators.inspection import inspection_context
+from generators.ledger import ledger_context, ledger_specs
+from generators.notice import notice_context
+from generators.office.data import load_county, load_office
+from generators.pdf import BIG_LEDGER_ROWS, convert_with_soffice, ledger_pdf
+from generators.render import find_template, render_docx
+from generators.roster import roster_context
+from generators.wallrules import wall_context
+from generators.xlsx_ledger import write_ledger_xlsx
 
 log = logging.getLogger(__name__)
 

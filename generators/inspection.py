@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from .ledger import ledger_specs
-from .model import Office
-from .render import base_context
-from .standard import check_office
+from generators.ledger import ledger_specs
+from generators.office.model import Office
+from generators.office.standard import check_office
+from generators.render import base_context
 
 # Items the office data cannot show; the inspector looks at them on site.
 ON_SITE = [

@@ -5,9 +5,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from .idnumber import gender
-from .model import AID_CLASSES, Office, Recipient
-from .render import base_context, money, total
+from generators.office.idnumber import gender
+from generators.office.model import AID_CLASSES, Office, Recipient
+from generators.render import base_context, money, total
 
 MONTHLY = ("DB", "TK", "FX")          # amount is a monthly payment; the others are one-off
 DB_AREAS = (("urban", "城市", "城市最低生活保障"), ("rural", "农村", "农村最低生活保障"))

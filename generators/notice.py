@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from .idnumber import mask_id
-from .ledger import LedgerSpec
-from .model import Office
-from .render import base_context, cn_date, money
+from generators.ledger import LedgerSpec
+from generators.office.idnumber import mask_id
+from generators.office.model import Office
+from generators.render import base_context, cn_date, money
 
 NOTICE_DAYS = 7
 

@@ -12,14 +12,13 @@ from datetime import date
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from archive.errors import MinzhengError
-from archive.cjk_font import serif_font_for
-from archive.objects import atomic_path
-from archive.tools import soffice_convert
-
-from .ledger import LedgerSpec, ledger_rows
-from .model import Office
-from .render import money
+from archive.common.cjk_font import serif_font_for
+from archive.common.errors import MinzhengError
+from archive.common.files import atomic_path
+from archive.common.tools import soffice_convert
+from generators.ledger import LedgerSpec, ledger_rows
+from generators.office.model import Office
+from generators.render import money
 
 log = logging.getLogger(__name__)
 
@@ -52,9 +51,15 @@ def ledger_pdf(office: Office, spec: LedgerSpec, year: int, today: date, target:
     """Draw a ledger as PDF with reportlab: A4 landscape, header row on every page, “第 N 页”."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.units import mm
-    from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
     from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import (
+        LongTable,
+        Paragraph,
+        SimpleDocTemplate,
+        Spacer,
+        TableStyle,
+    )
 
     header = ["序号", "姓名", "性别", "公民身份号码", "村（居）", "家庭人口", spec.amount_label, "开始日期",
               "救助原因", "联系电话"]

@@ -11,11 +11,10 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from archive.config import TEMPLATES_DIR
-from archive.errors import ConfigError
-from archive.objects import atomic_path
-
-from .model import Office
+from archive.common.errors import ConfigError
+from archive.common.files import atomic_path
+from archive.store.config import TEMPLATES_DIR
+from generators.office.model import Office
 
 log = logging.getLogger(__name__)
 

@@ -16,9 +16,10 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archive.errors import ConfigError
-from archive.objects import atomic_write_bytes
-from archive.tables import display_width, format_table
+from archive.common.cjk_font import serif_font_for, system_font
+from archive.common.errors import ConfigError
+from archive.common.files import atomic_write_bytes
+from archive.common.tables import display_width, format_table
 
 FORMATS = ("text", "json", "csv", "xlsx", "docx", "pdf")
 MAX_DOC_ROWS = 1000        # docx/pdf list at most this many rows per view (xlsx/csv/json have them all)
@@ -326,8 +327,6 @@ def _xl(v):
 def _cjk_font(size: int):
     from PIL import ImageFont
 
-    from archive.cjk_font import system_font
-
     path, index = system_font()          # MissingToolError naming fonts-noto-cjk when it isn't installed
     return ImageFont.truetype(str(path), size, index=index)
 
@@ -373,8 +372,8 @@ def chart_png(chart: Chart, width: int = 1600, height: int = 700) -> bytes:
 
 # ---------------------------------------------------------------- docx
 def _east_asia(style_or_run, east_asia: str, ascii_font: str = "Times New Roman") -> None:
-    from docx.oxml.ns import qn
     from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
 
     el = style_or_run.element
     rpr = el.get_or_add_rPr()
@@ -504,9 +503,14 @@ def render_pdf(rep: dict) -> bytes:
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Image, LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
-
-    from archive.cjk_font import serif_font_for
+    from reportlab.platypus import (
+        Image,
+        LongTable,
+        Paragraph,
+        SimpleDocTemplate,
+        Spacer,
+        TableStyle,
+    )
 
     views, chart = views_of(rep)
     # the PDF carries its own font: a Noto Serif CJK subset of every character the report can show

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from .idnumber import gender
-from .model import Office, Staff
-from .render import base_context
+from generators.office.idnumber import gender
+from generators.office.model import Office, Staff
+from generators.render import base_context
 
 ROLE_ORDER = {"主任": 0, "专职": 1}
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from .ledger import ledger_specs
-from .model import Office
-from .render import base_context
+from generators.ledger import ledger_specs
+from generators.office.model import Office
+from generators.render import base_context
 
 WORK_AREAS = ("城乡低保、特困供养、档案管理", "医疗救助、临时救助、救灾救济", "优抚安置、社会福利、老龄工作、社会事务")
 

@@ -9,9 +9,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from .ledger import LedgerSpec, ledger_rows
-from .model import Office
-from archive.objects import atomic_path
+from archive.common.files import atomic_path
+from generators.ledger import LedgerSpec, ledger_rows
+from generators.office.model import Office
 
 # (header, key in ledger_rows, width in characters)
 COLUMNS = [

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from .normalize import normalize
+from indexer.normalize import normalize
 
 _H = "\u4e00-\u9fff"
 DOC_NUMBER = re.compile(

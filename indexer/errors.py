@@ -1,7 +1,7 @@
 """Errors raised by indexer/: each carries a Chinese message that says what to do."""
 from __future__ import annotations
 
-from archive.errors import ExitCode, MinzhengError, MissingToolError
+from archive.common.errors import ExitCode, MinzhengError, MissingToolError
 
 
 class ExtractError(MinzhengError):

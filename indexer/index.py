@@ -18,12 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from .errors import SearchIndexError
-from .normalize import normalize
-from .snippet import has_phrase, make_snippet, mark
-from .tokens import QueryTerms, query_terms, stream, unigrams
+from indexer.errors import SearchIndexError
+from indexer.normalize import normalize
+from indexer.snippet import has_phrase, make_snippet, mark
+from indexer.tokens import QueryTerms, query_terms, stream, unigrams
 
-BACKENDS = ("tantivy", "whoosh")
 PHRASE_CHECK_CAP = 2000   # candidates verified for a quoted phrase
 
 
@@ -247,15 +246,3 @@ def _tokens(doc: IndexDoc) -> dict:
 def _phrase_in(q: QueryTerms, c: Candidate) -> bool:
     d = json.loads(c.data)
     return has_phrase(q, [d["t"], d.get("m", "")] + d["p"])
-
-
-def open_index(index_dir: Path, backend: str = "tantivy") -> Index:
-    """Open (creating if missing) the index in index_dir with the named backend."""
-    index_dir = Path(index_dir)
-    if backend == "tantivy":
-        from .tantivy_backend import TantivyIndex
-        return TantivyIndex(index_dir)
-    if backend == "whoosh":
-        from .whoosh_backend import WhooshIndex
-        return WhooshIndex(index_dir)
-    raise SearchIndexError(f"未知的索引后端 “{backend}”：只能是 {' 或 '.join(BACKENDS)}")

@@ -49,8 +49,8 @@ _NEWLINES = re.compile(r"[ \t]*\n[ \t\r\n\f\v]*")
 @functools.cache
 def _t2s():
     """(converter, set of characters whose presence means the text needs conversion)."""
-    from opencc import OpenCC
     import opencc
+    from opencc import OpenCC
 
     cc = OpenCC("t2s")
     d = os.path.join(os.path.dirname(opencc.__file__), "dictionary")

@@ -8,8 +8,8 @@ import os
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from archive.errors import MissingToolError
-from archive.tools import TESSERACT
+from archive.common.errors import ConfigError, MissingToolError
+from archive.common.tools import TESSERACT
 
 ENGINES = ("tesseract-hybrid", "tesseract-sim", "tesseract-simtra", "rapidocr")
 DEFAULT_ENGINE = "tesseract-hybrid"
@@ -180,5 +180,4 @@ def get_ocr_engine(name: str = DEFAULT_ENGINE) -> OcrEngine:
         return eng
     if name == "rapidocr":
         return RapidOcrEngine()
-    from archive.errors import ConfigError
     raise ConfigError(f"未知的 OCR 引擎 “{name}”：可选 {', '.join(ENGINES)}")

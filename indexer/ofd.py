@@ -9,8 +9,8 @@ import re
 import zipfile
 from pathlib import Path
 
-from .errors import ExtractError
-from .normalize import normalize
+from indexer.errors import ExtractError
+from indexer.normalize import normalize
 
 MAX_XML_BYTES = 50_000_000       # per member, uncompressed
 MAX_RATIO = 200                  # uncompressed / compressed
@@ -81,8 +81,8 @@ def page_text(z: zipfile.ZipFile, name: str) -> str:
     return "\n".join(lines)
 
 
-def extract_ofd(path: Path):
-    from .extract import Extraction
+def ofd_pages(path: Path) -> list[str]:
+    """The normalised text of each page of an OFD file."""
     try:
         z = zipfile.ZipFile(str(path))
     except (zipfile.BadZipFile, OSError) as e:
@@ -97,4 +97,4 @@ def extract_ofd(path: Path):
             raise ExtractError(f"OFD 文件已损坏（{type(e).__name__}）")
     if not pages:
         raise ExtractError("OFD 文件没有任何页面")
-    return Extraction(pages, "text" if any(pages) else "none", len(pages), None, [])
+    return pages

@@ -4,9 +4,8 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from archive.tools import PDFTOPPM
-
-from .errors import ExtractError
+from archive.common.tools import PDFTOPPM
+from indexer.errors import ExtractError
 
 
 def render_pdf_page(path: Path, page: int, dpi: int = 300):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import functools
 import re
 
-from .tokens import QueryTerms
+from indexer.tokens import QueryTerms
 
 WINDOW = 80
 _SEP = r"[\W_]*"      # anything but letters, digits and CJK characters (all \w); cheap to compile

@@ -7,8 +7,8 @@ from typing import Iterable
 
 import tantivy
 
-from .errors import IndexBusyError, SearchIndexError
-from .index import Candidate, Index, ParsedQuery
+from indexer.errors import IndexBusyError, SearchIndexError
+from indexer.index import Candidate, Index, ParsedQuery
 
 WRITER_HEAP = 128_000_000
 LOCK_WAIT = 30.0

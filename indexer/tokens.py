@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .normalize import CJK_RANGES
+from indexer.normalize import CJK_RANGES
 
 # Digits are bigrammed together with the CJK characters around them, so that a query cut in the
 # middle of a number or date ("4年2月7日", "3〕58号") still matches; Latin letters form words.

@@ -16,8 +16,8 @@ from whoosh.index import LockError
 from whoosh.scoring import BM25F
 from whoosh.writing import CLEAR
 
-from .errors import IndexBusyError, SearchIndexError
-from .index import Candidate, Index, ParsedQuery
+from indexer.errors import IndexBusyError, SearchIndexError
+from indexer.index import Candidate, Index, ParsedQuery
 
 LOCK_WAIT = 30.0
 TITLE_BOOST = 2.0

@@ -398,7 +398,7 @@ _EXTRACTED: dict = {}
 
 
 def extracted(doc: CorpusDoc, engine=None, jobs: int = 2):
-    """indexer.extract for a corpus file, cached per (file, engine) for the session (OCR is slow)."""
+    """indexer.extraction for a corpus file, cached per (file, engine) for the session (OCR is slow)."""
     from indexer import extract
     key = (str(doc.path), getattr(engine, "name", None))
     if key not in _EXTRACTED:

@@ -13,9 +13,9 @@ from lxml import etree
 from pypdf import PdfReader
 
 import archive
-from archive import catalog
-from archive.objects import store_file
-from archive.profiles import A4, MM
+from archive.binding.profiles import A4, MM
+from archive.store import catalog
+from archive.store.objects import store_file
 
 FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 

@@ -5,7 +5,6 @@ import json
 from pathlib import Path
 
 from pypdf import PdfReader
-
 from test_bind import page_texts, text_pdf
 
 

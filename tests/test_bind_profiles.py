@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-
-from archive.config import TEMPLATES_DIR
-from archive.errors import ConfigError
-from archive.profiles import A4, MM, load_profile
-from archive.tools import SOFFICE
 from test_bind import add_record, page_texts, text_pdf
+
+from archive.binding.profiles import A4, MM, load_profile
+from archive.common.errors import ConfigError
+from archive.common.tools import SOFFICE
+from archive.store.config import TEMPLATES_DIR
 
 
 def _bind(invoke, root, *extra, ok=True):

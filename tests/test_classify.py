@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from archive import classify_record, load_rules
-from archive.rules import load_rules_file
+from archive.inspection.rules import load_rules_file
 
 HH = {
     "439921199612019424": "许茶麦",
@@ -56,7 +56,7 @@ def test_keyword_deep_in_the_body_does_not_decide():
 
 
 def test_keywords_come_from_the_rule_set(tmp_path):
-    from archive.config import TEMPLATES_DIR
+    from archive.store.config import TEMPLATES_DIR
 
     text = (TEMPLATES_DIR / "rules" / "default.toml").read_text(encoding="utf-8")
     p = tmp_path / "r.toml"

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import sqlite3
 
-
 import archive
-from archive import catalog
-from archive.codes import format_code, parse_code
-from archive.objects import store_file
+from archive.binding import codes as codes_module
+from archive.binding.codes import format_code, parse_code
+from archive.store import catalog
+from archive.store.objects import store_file
 
 
 def add(root, tmp_path, name, date, *, office="QSZ", year=2011, category="WS", retention="Y") -> int:
@@ -102,9 +102,9 @@ def test_office_fonds_overrides_county(root, tmp_path):
 
 
 def test_codes_reach_the_search_index(root, tmp_path, monkeypatch):
-    """assign_codes hands the changed record ids to archive.refresh_index (the ingest side's re-indexer)."""
+    """assign_codes hands the changed record ids to refresh_index (the intake side's re-indexer)."""
     seen = []
-    monkeypatch.setattr(archive, "refresh_index", lambda settings, ids: seen.extend(ids), raising=False)
+    monkeypatch.setattr(codes_module, "refresh_index", lambda settings, ids: seen.extend(ids))
     rid = add(root, tmp_path, "s.txt", "2011-01-01")
     archive.assign_codes(archive.load_settings(root))
     assert seen == [rid]
@@ -114,7 +114,7 @@ def test_refresh_failure_keeps_codes(root, tmp_path, monkeypatch, caplog):
     def broken(settings, ids):
         raise RuntimeError("index locked")
 
-    monkeypatch.setattr(archive, "refresh_index", broken, raising=False)
+    monkeypatch.setattr(codes_module, "refresh_index", broken)
     add(root, tmp_path, "t.txt", "2011-01-01")
     archive.assign_codes(archive.load_settings(root))
     assert codes(root)["t.txt"].endswith("-0001")

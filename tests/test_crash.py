@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from corpus import write_gb18030
 
 PROJECT = Path(__file__).resolve().parent.parent

@@ -12,11 +12,11 @@ import zlib
 from pathlib import Path
 
 import pytest
-
-from archive.detect import Limits, check_limits, detect_type
-from archive.errors import RejectedFile
 from corpus import render_page, write_docx, write_gb18030, write_photo, write_text_pdf
 from test_ingest import INGEST, db, mz
+
+from archive.common.errors import RejectedFile
+from archive.intake.detect import Limits, check_limits, detect_type
 
 
 def png_header_only(path: Path, w: int, h: int) -> Path:
@@ -204,7 +204,7 @@ def test_ole_kinds(tmp_path):
 @pytest.mark.soffice
 @pytest.mark.slow
 def test_legacy_doc_through_libreoffice(root, tmp_path):
-    from archive.tools import SOFFICE
+    from archive.common.tools import SOFFICE
 
     if not SOFFICE.available():
         pytest.skip("soffice not installed")
@@ -228,7 +228,7 @@ def test_peak_memory_stays_under_1_gib(bad, tmp_path):
 
     from PIL import Image, ImageDraw
 
-    from archive.tools import TESSERACT
+    from archive.common.tools import TESSERACT
 
     if not TESSERACT.available():
         pytest.skip("tesseract not installed")
@@ -256,8 +256,8 @@ def test_peak_memory_stays_under_1_gib(bad, tmp_path):
 
 
 def test_oversized_text_file_is_rejected_before_reading(tmp_path):
-    from archive.detect import Limits, check_limits
-    from archive.errors import RejectedFile
+    from archive.common.errors import RejectedFile
+    from archive.intake.detect import Limits, check_limits
 
     big = tmp_path / "大文本.txt"
     big.write_bytes("民政".encode("utf-8") * (1 << 18))          # 1.5 MB

@@ -1,15 +1,15 @@
-"""indexer.extract per kind on the test corpus (a fake OCR engine here; real tesseract in test_ocr.py),
+"""indexer.extraction per kind on the test corpus (a fake OCR engine here; real tesseract in test_ocr.py),
 needs_ocr on garbled text layers, bad input, and metadata guessing."""
 import io
 import zipfile
 
 import pytest
+from corpus import render_page, shared_corpus, write_text_pdf
 from PIL import Image
 
-from corpus import render_page, shared_corpus, write_text_pdf
+from archive.common.errors import MinzhengError
+from archive.common.tools import SOFFICE
 from indexer import ExtractError, extract, guess_metadata, needs_ocr, normalize
-from archive.errors import MinzhengError
-from archive.tools import SOFFICE
 
 
 class FakeOcr:
@@ -311,7 +311,7 @@ def test_scans_are_ocred_at_their_own_resolution(tmp_path, image_px, expected):
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
-    from indexer.extract import scan_dpi
+    from indexer.extraction import scan_dpi
 
     pdf = tmp_path / "p.pdf"
     c = canvas.Canvas(str(pdf), pagesize=A4)

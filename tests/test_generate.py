@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 import archive
 import cli as cli_module
 import generators
-from generators.idnumber import mask_id
+from generators.office.idnumber import mask_id
 
 PROJECT = Path(__file__).resolve().parent.parent
 BUILTIN = ["ledger.docx", "roster.docx", "wall-rules.docx", "notice.docx", "inspection.docx"]
@@ -139,12 +139,12 @@ def test_every_output_keeps_the_chinese_fonts(county):
 
 def test_fast_rendering_matches_docxtpl(county, tmp_path):
     """generators.render skips docxtpl passes it does not need; the document must come out the same."""
+    import copy
+
     from docxtpl import DocxTemplate
 
     from generators.ledger import ledger_context, ledger_specs
     from generators.render import render_docx
-
-    import copy
 
     settings, office = county["settings"], copy.deepcopy(county["office"])
     spec = next(s for s in ledger_specs(office, 2025) if s.key == "TK")
@@ -385,7 +385,7 @@ def test_cli_generate_every_office_and_logs_events(county, tmp_path):
     lines = result.stdout.split()
     assert sorted(Path(x).name for x in lines) == sorted(f"{c}-roster.docx" for c in
                                                          ("QSZ", "BSX", "LHZ", "DMJD", "SQX", "YTZ"))
-    from archive import catalog
+    from archive.store import catalog
 
     conn = catalog.connect(county["settings"].catalog_path)
     try:

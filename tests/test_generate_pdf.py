@@ -14,10 +14,10 @@ from pypdf import PdfReader
 import archive
 import cli as cli_module
 import generators
-from archive.tools import SOFFICE
-from generators.idnumber import check_digit, mask_id
-from generators.pdf import BIG_LEDGER_ROWS, ledger_pdf
+from archive.common.tools import SOFFICE
 from generators.ledger import ledger_specs
+from generators.office.idnumber import check_digit, mask_id
+from generators.pdf import BIG_LEDGER_ROWS, ledger_pdf
 
 FULL_ID = re.compile(r"(?<![0-9*])[1-9]\d{16}[\dXx](?![0-9])")
 TODAY = date(2025, 3, 10)

@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 
 from generators import mask_id, validate_id_number
-from generators.idnumber import birth_date, check_digit, gender
+from generators.office.idnumber import birth_date, check_digit, gender
 
 
 def with_check(first17: str) -> str:

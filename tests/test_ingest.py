@@ -9,9 +9,16 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from corpus import (
+    FICTIONAL,
+    write_docx,
+    write_gb18030,
+    write_ofd,
+    write_text_pdf,
+    write_xlsx,
+)
 
 import cli as cli_module
-from corpus import FICTIONAL, write_docx, write_gb18030, write_ofd, write_text_pdf, write_xlsx
 
 INGEST = ("ingest", "--jobs", "1", "--no-ocr")
 

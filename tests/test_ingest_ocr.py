@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from archive.tools import TESSERACT
 from test_ingest import db, mz
+
+from archive.common.tools import TESSERACT
 
 PROJECT = Path(__file__).resolve().parent.parent
 HISTORIC = PROJECT / "samples" / "historic"

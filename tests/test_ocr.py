@@ -1,9 +1,9 @@
 """OCR engines: real tesseract on a handful of small rendered pages (marked `tesseract`)."""
 import pytest
-
-from archive.errors import ConfigError, MissingToolError
-from archive.tools import TESSERACT
 from corpus import cer, extracted, render_page, shared_corpus
+
+from archive.common.errors import ConfigError, MissingToolError
+from archive.common.tools import TESSERACT
 from indexer import OcrEngine, get_ocr_engine
 from indexer.ocr import _parse_tsv
 

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from archive import load_settings
-from archive.config import SAMPLES_DIR
-from archive.errors import DataError
+from archive.common.errors import DataError
+from archive.store.config import SAMPLES_DIR
 from generators import import_office_data, load_county, load_office
-from generators.idnumber import check_digit
-from generators.officedata import FILES
+from generators.office.columns import FILES
+from generators.office.idnumber import check_digit
 
 SAMPLE_DATA = SAMPLES_DIR / "county" / "data"
 
@@ -103,7 +103,7 @@ def test_sample_generator_is_deterministic(tmp_path):
 
 
 def test_load_office_unknown_code_lists_known(sample_root):
-    from archive.errors import NotFoundError
+    from archive.common.errors import NotFoundError
 
     with pytest.raises(NotFoundError) as e:
         load_office(load_settings(sample_root), "NOPE")
@@ -315,7 +315,7 @@ def test_not_a_workbook(invoke, sample_root, tmp_path):
 # ---------------------------------------------------------------- atomic replace
 def test_replace_is_all_or_nothing(sample_root, data, monkeypatch):
     """A failure while swapping the directory leaves the old data and the catalog as they were."""
-    import generators.officedata as od
+    import generators.office.data as od
 
     before = snapshot(sample_root)
     edit(data / "offices.csv", 2, "人口", "99999")

@@ -4,9 +4,9 @@ queries on born-digital files and ≥95% on scans (OCR by the default engine), o
 import random
 
 import pytest
-
-from archive.tools import TESSERACT
 from corpus import extracted, shared_corpus
+
+from archive.common.tools import TESSERACT
 from indexer import BACKENDS, IndexDoc, get_ocr_engine, normalize, open_index
 from indexer.tokens import squash
 

@@ -7,10 +7,9 @@ import json
 import zipfile
 
 import pytest
-
-import archive
 from test_report_sample import TODAY, build_sample
 
+import archive
 import generators
 
 

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 import archive
-from archive import catalog
-from archive.objects import object_path
+from archive.store import catalog
+from archive.store.objects import object_path
 
 PROJECT = Path(__file__).resolve().parent.parent
 HOUSEHOLDS = PROJECT / "samples" / "households"
@@ -290,7 +290,7 @@ def test_standardization_pass_line_comes_from_the_rule_set(sample, tmp_path):
     p = tmp_path / "lenient.toml"
     p.write_text(text.replace("pass_score = 90", "pass_score = 4").replace("essential = true", "essential = false"),
                  encoding="utf-8")
-    from archive.rules import load_rules_file
+    from archive.inspection.rules import load_rules_file
 
     d = archive.standardization_report(sample, office="YTZ", rules=load_rules_file(p), today=TODAY).to_dict()
     assert d["offices"][0]["qualifies"] and d["pass_score"] == 4

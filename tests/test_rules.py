@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 
 import archive
-from archive.config import TEMPLATES_DIR
-from archive.errors import ConfigError
-from archive.rules import load_rules_file
+from archive.common.errors import ConfigError
+from archive.inspection.rules import load_rules_file
+from archive.store.config import TEMPLATES_DIR
 
 DEFAULT = (TEMPLATES_DIR / "rules" / "default.toml").read_text(encoding="utf-8")
 

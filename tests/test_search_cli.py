@@ -6,11 +6,11 @@ import random
 import re
 
 import pytest
-
-from archive.reindex import set_backend
-from archive.config import load_settings
 from corpus import FICTIONAL, build_corpus, write_docx
 from test_ingest import INGEST, db, mz
+
+from archive.intake.reindex import set_backend
+from archive.store.config import load_settings
 
 TRAD_TITLE = "青山鎮民政辦公室關於規範化建設的報告"
 TRAD_BODY = "本鎮民政辦公室設有辦公室、接待室和檔案室，總面積七十平方米，配備電腦、印表機和檔案櫃。"

@@ -1,6 +1,5 @@
 """`show --open` hands the desktop a copy of the original under its own name; --year is range-checked."""
 import click
-
 from conftest import as_json
 
 

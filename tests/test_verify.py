@@ -5,10 +5,10 @@ import json
 import os
 
 import pytest
-
-from archive.config import load_settings
 from corpus import FICTIONAL, write_docx, write_gb18030, write_text_pdf
 from test_ingest import INGEST, db, mz
+
+from archive.store.config import load_settings
 
 
 @pytest.fixture
@@ -151,7 +151,7 @@ def test_reindex_that_cannot_swap_says_so_and_keeps_the_new_index(filled, monkey
     import importlib
     from pathlib import Path
 
-    reindex_module = importlib.import_module("archive.reindex")     # the module (archive.reindex is the function)
+    reindex_module = importlib.import_module("archive.intake.reindex")
 
     root, _ = filled
     new = f"index.tmp-{os.getpid()}"

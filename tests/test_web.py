@@ -14,8 +14,8 @@ from click.testing import CliRunner
 
 import archive
 import cli as cli_module
-from archive import catalog
-from archive.objects import object_path, store_file
+from archive.store import catalog
+from archive.store.objects import object_path, store_file
 from archive.web.highlight import from_marks, marked
 
 PDF_NAME = "青山镇李家村低保审批表.pdf"

@@ -11,8 +11,10 @@ from pathlib import Path
 from flask import Flask, Response, g, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from ..errors import MinzhengError, NotFoundError
+from archive.common.errors import MinzhengError, NotFoundError
+
 from .params import ParamError
+from .views import web
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +47,6 @@ def create_app(settings, password: str | None = None, *, search_timeout: float =
     app.extensions["minzheng"] = WebContext(settings=settings, password=password or None,
                                             search_timeout=search_timeout)
 
-    from .views import web
 
     app.register_blueprint(web)
 

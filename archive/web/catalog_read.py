@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from .. import catalog
+from archive.store import catalog
 
 
 def connect_readonly(settings) -> sqlite3.Connection:

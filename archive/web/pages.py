@@ -10,9 +10,10 @@ import logging
 import tempfile
 from pathlib import Path
 
-from ..errors import MinzhengError, NotFoundError
-from ..objects import atomic_write_bytes, object_path
-from ..tools import PDFTOPPM
+from archive.common.errors import MinzhengError, NotFoundError
+from archive.common.files import atomic_write_bytes
+from archive.common.tools import PDFTOPPM
+from archive.store.objects import object_path
 
 log = logging.getLogger(__name__)
 

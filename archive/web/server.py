@@ -14,7 +14,9 @@ import socket
 import threading
 import time
 
-from ..errors import ConfigError
+from archive.common.errors import ConfigError
+
+from .app import create_app
 
 log = logging.getLogger(__name__)
 
@@ -57,12 +59,15 @@ def _listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def serve(settings, *, host: str, port: int, password: str | None, threads: int = 4, workers: int | None = None,
-          ready=None) -> None:
+def serve(settings, *, host: str = "127.0.0.1", port: int = 8080, password: str | None = None, threads: int = 4,
+          workers: int | None = None, ready=None) -> None:
+    """Serve the pages until interrupted. Refuses a non-loopback host without a password.
+
+    workers: processes sharing the port (default: one per core, at most 4; 1 where fork is missing).
+    ready(server) is called once the port is listening."""
     check_bind(host, password)
     from waitress import create_server
 
-    from .app import create_app
 
     workers = default_workers() if workers is None else max(1, int(workers))
     if not hasattr(os, "fork"):

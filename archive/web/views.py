@@ -10,16 +10,33 @@ import time
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 
-from flask import (Blueprint, abort, current_app, g, redirect, render_template, request, send_file, url_for)
+from flask import (
+    Blueprint,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 
 import archive
+from archive.access.records import TEXT_SOURCES
+from archive.common.errors import MinzhengError, NotFoundError
+from archive.store.objects import object_path
+from archive.web import catalog_read, pages
 
-from ..errors import MinzhengError, NotFoundError
-from ..objects import object_path
-from ..records import TEXT_SOURCES
-from . import catalog_read, pages
 from .highlight import hit_snippet
-from .params import YEAR_MAX, YEAR_MIN, Choices, ParamError, code, integer, search_params
+from .params import (
+    YEAR_MAX,
+    YEAR_MIN,
+    Choices,
+    ParamError,
+    code,
+    integer,
+    search_params,
+)
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
-from generators.idnumber import check_digit  # noqa: E402
+from generators.office.idnumber import check_digit  # noqa: E402
 
 AREA_CODE = "439921"   # fictional: prefecture 99 does not exist in province 43
 SURNAMES = ("李王张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁"

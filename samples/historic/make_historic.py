@@ -15,8 +15,16 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent / "tests"))
 
-from corpus import (render_page, write_docx, write_gb18030, write_ofd, write_photo,  # noqa: E402
-                    write_scanned_pdf, write_text_pdf, write_tiff)
+from corpus import (  # noqa: E402
+    render_page,
+    write_docx,
+    write_gb18030,
+    write_ofd,
+    write_photo,
+    write_scanned_pdf,
+    write_text_pdf,
+    write_tiff,
+)
 
 LEDGER_2016 = ("青山镇李家村2016年临时救助发放台账。"
                "序号1，户主张大山，家庭人口4人，救助原因火灾致房屋损毁，救助金额3000元，发放日期2016年4月20日。"

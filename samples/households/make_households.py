@@ -22,8 +22,8 @@ HERE = Path(__file__).resolve().parent
 PROJECT = HERE.parent.parent
 sys.path.insert(0, str(PROJECT))
 
-from archive.rules import load_rules_file  # noqa: E402
-from generators.officedata import read_county  # noqa: E402
+from archive.inspection.rules import load_rules_file  # noqa: E402
+from generators.office.county import read_county  # noqa: E402
 
 COUNTY = "青山县"
 NONCOMPLIANT = "YTZ"

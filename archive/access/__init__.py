@@ -1,0 +1,14 @@
+"""Using the archive (档案利用): full-text search with catalog filters, showing a record with its
+fields and text, and handing out a copy of an original (never the original itself)."""
+from .records import (
+           FIELDS,
+           REVIEW_MARK,
+           TEXT_SOURCES,
+           original_copy,
+           record_text,
+           show_record,
+)
+from .search import SearchResult, search
+
+__all__ = ["search", "SearchResult", "show_record", "record_text", "original_copy", "FIELDS", "REVIEW_MARK",
+           "TEXT_SOURCES"]

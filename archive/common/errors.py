@@ -1,0 +1,70 @@
+"""Typed errors with exit codes and Chinese messages (mapped once, in cli.py)."""
+from __future__ import annotations
+
+from enum import IntEnum
+from pathlib import Path
+
+
+class ExitCode(IntEnum):
+    ok = 0
+    rejected = 1          # some files rejected / problems found in data / verify found damage (issue 4)
+    usage = 2             # click's own
+    missing_tool = 3
+    config = 4            # bad config, root, profile, rule file
+    interrupted = 130
+
+
+class MinzhengError(Exception):
+    """Base error: carries a Chinese message that says what went wrong and what to do."""
+
+    exit_code: int = ExitCode.rejected
+
+    def __init__(self, message: str, *, exit_code: int | None = None):
+        super().__init__(message)
+        self.message = message
+        if exit_code is not None:
+            self.exit_code = exit_code
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ConfigError(MinzhengError):
+    exit_code = ExitCode.config
+
+
+class RootError(ConfigError):
+    """The archive root is missing, not initialised, or already exists."""
+
+
+class MissingToolError(MinzhengError):
+    exit_code = ExitCode.missing_tool
+
+
+class DataError(MinzhengError):
+    """Invalid input data (office data files, manifests). `problems` lists each one."""
+
+    exit_code = ExitCode.rejected
+
+    def __init__(self, message: str, problems: list | None = None):
+        super().__init__(message)
+        self.problems = list(problems or [])
+
+    def __str__(self) -> str:
+        if not self.problems:
+            return self.message
+        lines = [self.message] + [f"  {p}" for p in self.problems]
+        return "\n".join(lines)
+
+
+class NotFoundError(MinzhengError):
+    exit_code = ExitCode.rejected
+
+
+class RejectedFile(MinzhengError):
+    """A single input file that cannot be taken; prints as 文件名：原因."""
+
+    def __init__(self, path, reason: str):
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{Path(str(path)).name}：{reason}")
