@@ -20,7 +20,7 @@ from archive.store.textstore import index_doc, read_pages, write_pages
 from indexer import BACKENDS, open_index
 
 from .detect import Limits
-from .ingest import _MP, _extract_worker
+from .workers import MP, extract_worker
 
 BATCH = 500
 
@@ -74,11 +74,11 @@ def _re_extract(settings, conn, recs: list[dict], jobs: int, ocr: bool, rep: Rei
             for r in recs]
     def results():     # handled as they arrive: one record's pages in memory at a time, not all of them
         if jobs > 1 and len(recs) > 1:
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=_MP) as pool:
-                yield from zip(recs, pool.map(_extract_worker, *zip(*args)))
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=MP) as pool:
+                yield from zip(recs, pool.map(extract_worker, *zip(*args)))
         else:
             for r, a in zip(recs, args):
-                yield r, _extract_worker(*a[:3], jobs, a[4])
+                yield r, extract_worker(*a[:3], jobs, a[4])
 
     for r, res in results():
         if "error" in res:

@@ -1,0 +1,62 @@
+"""Stage catalog_record's second half: the fields that the manifest and the options left empty, guessed
+from the extracted text (题名, 文号, 责任者, 日期, 年度, household, document type) and marked 待核."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from archive.inspection.classify import classify_record
+from generators.office import load_county
+from indexer import guess_metadata
+
+log = logging.getLogger(__name__)
+
+GUESSED_FIELDS = ("title", "doc_number", "author", "doc_date")
+
+
+def _households(settings) -> dict[str, str]:
+    """{id_number: name} of the county's aid recipients, for classify_record; {} when there is no office data."""
+    try:
+        county = load_county(settings)
+        return {r.id_number: r.name for o in county.offices for r in o.recipients}
+    except Exception as e:   # no office data, or the generators package is not ready: classification without names
+        log.debug("未载入救助对象名单：%s", e)
+        return {}
+
+
+class Guesser:
+    """Guesses for the records of one ingest run; the county's recipients are loaded once, when first needed."""
+
+    def __init__(self, settings):
+        self.settings = settings
+        self.households: dict[str, str] | None = None
+
+    def fill(self, rec: dict, pages: list[str]) -> tuple[dict, list[str]]:
+        """Fields the manifest and options left empty, guessed from the text and marked needs_review."""
+        text = "\n".join(pages)
+        updates, review = {}, []
+        guessed = guess_metadata(text[:20000]) if text.strip() else {}
+        for k in GUESSED_FIELDS:
+            if not rec.get(k) and guessed.get(k):
+                updates[k] = guessed[k]
+                review.append(k)
+        title = rec.get("title") or updates.get("title")
+        if not title:
+            updates["title"] = title = Path(rec["original_name"]).stem
+            review.append("title")
+        date = rec.get("doc_date") or updates.get("doc_date")
+        if not rec.get("year") and date and str(date)[:4].isdigit():
+            updates["year"] = int(str(date)[:4])
+            review.append("year")
+        if not rec.get("household") or not rec.get("document_type"):
+            if self.households is None:
+                self.households = _households(self.settings)
+            household, doc_type = classify_record(title, text, self.households)
+            if household and not rec.get("household"):
+                updates["household"] = household
+                review.append("household")
+            if doc_type and not rec.get("document_type"):
+                updates["document_type"] = doc_type
+                review.append("document_type")
+        return updates, review
+

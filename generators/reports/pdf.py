@@ -1,0 +1,83 @@
+"""Reports as PDF, drawn with reportlab (no LibreOffice): the chart, the tables, page numbers, with an
+embedded subset of a CJK font."""
+from __future__ import annotations
+
+import io
+import json
+
+from archive.common.cjk_font import serif_font_for
+
+from .chart import chart_png
+from .views import MAX_DOC_ROWS, subtitle_of, summary_lines, title_of, views_of
+
+
+def render_pdf(rep: dict) -> bytes:
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import (
+        Image,
+        LongTable,
+        Paragraph,
+        SimpleDocTemplate,
+        Spacer,
+        TableStyle,
+    )
+
+    views, chart = views_of(rep)
+    # the PDF carries its own font: a Noto Serif CJK subset of every character the report can show
+    drawn = json.dumps(rep, ensure_ascii=False) + title_of(rep) + subtitle_of(rep) + "".join(summary_lines(rep))
+    drawn += "".join(v.title + (v.note or "") + "".join(h for _, h in v.columns) for v in views)
+    font = serif_font_for(drawn + "第页共行此处列出前完整清单见或格式无。")
+    title = ParagraphStyle("t", fontName=font, fontSize=18, leading=24, alignment=1, spaceAfter=4)
+    sub = ParagraphStyle("s", fontName=font, fontSize=9, leading=12, alignment=1, spaceAfter=8)
+    body = ParagraphStyle("b", fontName=font, fontSize=10.5, leading=15)
+    h1 = ParagraphStyle("h", fontName=font, fontSize=13, leading=18, spaceBefore=10, spaceAfter=4)
+    cell = ParagraphStyle("c", fontName=font, fontSize=8.5, leading=11, wordWrap="CJK")
+    head = ParagraphStyle("hc", parent=cell, alignment=1)
+
+    buf = io.BytesIO()
+    page = landscape(A4)
+    margin = 18 * mm
+    doc = SimpleDocTemplate(buf, pagesize=page, leftMargin=margin, rightMargin=margin, topMargin=margin,
+                            bottomMargin=margin, title=title_of(rep), author="minzheng")
+    width = page[0] - 2 * margin
+
+    def page_no(canvas, d):
+        canvas.saveState()
+        canvas.setFont(font, 9)
+        canvas.drawCentredString(page[0] / 2, 10 * mm, f"第 {d.page} 页")
+        canvas.restoreState()
+
+    story = [Paragraph(_esc(title_of(rep)), title), Paragraph(_esc(subtitle_of(rep)), sub)]
+    story += [Paragraph(_esc(line), body) for line in summary_lines(rep)]
+    if chart.labels:
+        story += [Spacer(1, 6), Image(io.BytesIO(chart_png(chart)), width=200 * mm, height=200 * mm * 700 / 1600)]
+    for n, v in enumerate(views, 1):
+        story.append(Paragraph(_esc(f"{n}. {v.title}"), h1))
+        if v.note:
+            story.append(Paragraph(_esc(v.note), body))
+        if not v.rows:
+            story.append(Paragraph("无。", body))
+            continue
+        rows = v.rows[:MAX_DOC_ROWS]
+        if len(v.rows) > len(rows):
+            story.append(Paragraph(f"共 {len(v.rows)} 行，此处列出前 {len(rows)} 行；完整清单见 xlsx 或 csv 格式。", body))
+        data = [[Paragraph(_esc(h), head) for _, h in v.columns]]
+        data += [[Paragraph(_esc("" if r.get(k) is None else str(r.get(k))), cell) for k, _ in v.columns] for r in rows]
+        rel = v.widths or [1.0] * len(v.columns)
+        t = LongTable(data, colWidths=[width * x / sum(rel) for x in rel], repeatRows=1)
+        t.setStyle(TableStyle([
+            ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DDE6F0")),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ]))
+        story.append(t)
+    doc.build(story, onFirstPage=page_no, onLaterPages=page_no)
+    return buf.getvalue()
+
+
+def _esc(s: str) -> str:
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
