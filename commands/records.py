@@ -1,0 +1,138 @@
+"""The archivist's commands on records: ingest, search, show, verify, reindex."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+import archive
+from archive.common.errors import ExitCode
+
+from .base import (
+    MzCommand,
+    category_option,
+    emit,
+    json_option,
+    office_option,
+    retention_option,
+    settings_of,
+    year_option,
+)
+
+
+@click.command(cls=MzCommand)
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@office_option
+@category_option
+@year_option
+@retention_option
+@click.option("--manifest", type=click.Path(dir_okay=False, path_type=Path),
+              help="导入清单 CSV/XLSX：每行一个文件及其题名、文号、责任者、日期、机构、类别、年度、保管期限……")
+@click.option("--jobs", type=click.IntRange(min=1), help="提取文字/OCR 的并行进程数（默认：全部 CPU 核）")
+@click.option("--ocr/--no-ocr", default=True, show_default=True, help="对扫描页做文字识别")
+@json_option
+@click.pass_context
+def ingest(ctx, paths, office, category, year, retention, manifest, jobs, ocr, as_json):
+    """导入历史文件（文件或文件夹，递归）：存原件、提取文字（扫描件 OCR）、编目、建全文索引。
+
+    \b
+    有文件被拒收时退出码为 1（其余文件照常导入）。
+    例：minzheng ingest 扫描件/ --office QSZ --category DB --year 2016 --retention D30
+    """
+    if not paths and not manifest:
+        raise click.UsageError("请给出要导入的文件或文件夹，或用 --manifest 指定导入清单")
+    settings = settings_of(ctx)
+    report = archive.ingest(settings, list(paths), office=office, category=category, year=year,
+                            retention=retention, manifest=manifest, jobs=jobs, ocr=ocr,
+                            progress=not as_json and sys.stderr.isatty())
+    emit(report.to_dict() if as_json else report.summary(), as_json=as_json)
+    ctx.exit(report.exit_code)
+
+
+SEARCH_COLUMNS = [("code", "档号/记录号"), ("title", "题名"), ("office", "机构"), ("year", "年度"), ("page", "页"),
+                  ("snippet", "命中段落")]
+
+
+@click.command(cls=MzCommand)
+@click.argument("query")
+@office_option
+@category_option
+@year_option
+@retention_option
+@click.option("--household", help="户主身份证号或户号")
+@click.option("--doc-type", "document_type", help="文件类型，如 申请书、审批表")
+@click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True, help="最多显示几条")
+@click.option("--offset", type=click.IntRange(min=0), default=0, help="跳过前几条（翻页）")
+@json_option
+@click.pass_context
+def search(ctx, query, office, category, year, retention, household, document_type, limit, offset, as_json):
+    """中文全文检索（简繁通搜，扫描件也能搜）。用 "…" 括起查询只要完全相同的词句。"""
+    result = archive.search(settings_of(ctx), query, office=office, category=category, year=year,
+                            retention=retention, household=household, document_type=document_type,
+                            limit=limit, offset=offset)
+    if as_json:
+        emit(result.to_dict(), as_json=True)
+        return
+    if not result.hits:
+        click.echo(f"没有找到“{query}”。")
+        return
+    rows = [{**h, "code": h["archival_code"] or f"#{h['record_id']}", "title": (h["title"] or "")[:30],
+             "snippet": " ".join((h["snippet"] or "").split())} for h in result.hits]
+    emit(rows, as_json=False, columns=SEARCH_COLUMNS)
+    click.echo(f"共 {result.total} 条，显示第 {offset + 1}–{offset + len(result.hits)} 条。")
+
+
+@click.command(cls=MzCommand)
+@click.argument("key", metavar="记录号|档号")
+@click.option("--text", "with_text", is_flag=True, help="同时显示提取的全文（按页）")
+@click.option("--open", "open_original", is_flag=True, help="用本机的默认程序打开原件（打开的是副本，原件不会被改动）")
+@json_option
+@click.pass_context
+def show(ctx, key, with_text, open_original, as_json):
+    """查看一条记录的著录信息；标“（待核）”的字段是从正文推断的，请核对。"""
+    settings = settings_of(ctx)
+    rec = archive.show_record(settings, key)
+    if open_original:
+        copy = archive.original_copy(settings, key)
+        click.echo(f"打开原件副本：{copy}", err=True)
+        if click.launch(str(copy)) != 0:
+            click.echo("没有找到能打开它的程序（无图形界面时请直接使用上面的副本路径）", err=True)
+    pages = archive.record_text(settings, key) if with_text else None
+    if as_json:
+        out = {k: v for k, v in rec.items() if k != "fields"}
+        if pages is not None:
+            out["text"] = pages
+        emit(out, as_json=True)
+        return
+    for f in rec["fields"]:
+        if f["value"] not in (None, ""):
+            click.echo(f"{f['label']}：{f['value']}")
+    if pages is not None:
+        for i, p in enumerate(pages, 1):
+            click.echo(f"\n—— 第 {i} 页 ——")
+            click.echo(p)
+
+
+@click.command(cls=MzCommand)
+@json_option
+@click.pass_context
+def verify(ctx, as_json):
+    """检查每个原件的 SHA-256，以及目录、原件、文本、索引是否一致。发现问题时退出码为 1。"""
+    report = archive.verify(settings_of(ctx))
+    emit(report.to_dict() if as_json else report.summary(), as_json=as_json)
+    if not report.ok:
+        ctx.exit(ExitCode.rejected)
+
+
+@click.command(cls=MzCommand)
+@click.option("--backend", type=click.Choice(["tantivy", "whoosh"]), help="换用另一种索引后端（写入 minzheng.toml）")
+@click.option("--extract", is_flag=True, help="同时从原件重新提取文字（含 OCR）")
+@click.option("--jobs", type=click.IntRange(min=1), help="重新提取时的并行进程数（默认：全部 CPU 核）")
+@click.option("--ocr/--no-ocr", default=True, help="重新提取时对扫描页做文字识别")
+@json_option
+@click.pass_context
+def reindex(ctx, backend, extract, jobs, ocr, as_json):
+    """从目录和已提取的文本重建全文索引（--extract 先重新提取文字）。"""
+    report = archive.reindex(settings_of(ctx), backend=backend, extract=extract, jobs=jobs, ocr=ocr)
+    emit(report.to_dict() if as_json else report.summary(), as_json=as_json)
