@@ -27,28 +27,16 @@ from archive.store.config import Settings
 from archive.store.objects import object_path
 
 from .codes import CodeReport, assign_codes, fonds_of, group_prefix
+from .layout import SourceDoc, plan_pages, split_volumes
 from .originals_pdf import Source, prepare_sources, read_text, sniff
-from .pdf_place import draw_form, page_as_form
-from .profiles import A4, Profile, load_profile
-from .stamp import (
-    Placement,
-    draw_page_number,
-    draw_stamp,
-    ink_map,
-    page_number_box,
-    place_stamp,
-)
-from .volume_manifest import CHECKSUMS, build_manifest, write_checksums
+from .profiles import Profile, load_profile
+from .volume_manifest import CHECKSUMS
 from .volume_pages import (
     FIXED_TEXT,
     DocEntry,
     VolumeInfo,
-    draw_back_cover,
-    draw_contents,
-    draw_cover,
-    draw_labels,
-    draw_notes,
 )
+from .volume_pdf import file_stem, write_volume
 
 log = logging.getLogger(__name__)
 
@@ -93,27 +81,6 @@ class BindReport:
     def to_dict(self) -> dict:
         return {"volumes": [v.to_dict() for v in self.volumes], "failed": self.failed, "gaps": self.gaps,
                 "codes_assigned": len(self.codes.assigned), "warnings": self.warnings}
-
-
-@dataclass
-class _Page:
-    """Where one source page goes on the bound A4 page."""
-
-    index: int
-    width: float
-    height: float
-    scale: float
-    tx: float
-    ty: float
-    direct: bool          # A4 already, no rotation/offset: added as is
-    src_h: float = 0.0    # height of the source page as seen (after /Rotate), points
-
-
-@dataclass
-class _Doc:
-    rec: dict
-    source: Path
-    pages: list[_Page]
 
 
 def bind(settings: Settings, *, office: str, year: int, category: str, retention: str | None = None,
@@ -188,13 +155,13 @@ def _bind(settings, conn, prof: Profile, office, year, category, retention, say)
         say(f"正在转换 {len(rows)} 件原件……")
         sources = prepare_sources(settings, rows, fonts, work)
 
-        by_ret: dict[str, list[_Doc]] = {}
+        by_ret: dict[str, list[SourceDoc]] = {}
         for r in rows:
             src: Source = sources[r["id"]]
             doc = None
             if src.pdf is not None:
                 try:
-                    doc = _Doc(r, src.pdf, _plan_pages(src.pdf))
+                    doc = SourceDoc(r, src.pdf, plan_pages(src.pdf))
                 except Exception as e:      # a PDF that pypdf cannot read is reported like any other
                     src = Source(r["id"], None, f"无法读取 PDF：{e}")
             if doc is None:
@@ -204,12 +171,12 @@ def _bind(settings, conn, prof: Profile, office, year, category, retention, say)
             by_ret.setdefault(r["retention"], []).append(doc)
 
         fonds = fonds_of(conn, settings, office)
-        pending: list[tuple[VolumeInfo, Path, int, list[_Doc], int, list[str]]] = []
+        pending: list[tuple[VolumeInfo, Path, int, list[SourceDoc], int, list[str]]] = []
         for ret, docs in sorted(by_ret.items()):
             version = 1 + (conn.execute(
                 "SELECT MAX(version) v FROM volumes WHERE office=? AND year=? AND category=? AND retention=?",
                 (office, year, category, ret)).fetchone()["v"] or 0)
-            chunks = _split(docs, int(prof["volume"]["max_pages"]))
+            chunks = split_volumes(docs, int(prof["volume"]["max_pages"]))
             for seq, chunk in enumerate(chunks, 1):
                 if sum(len(d.pages) for d in chunk) > int(prof["volume"]["max_pages"]):
                     report.warnings.append(f"{chunk[0].rec['archival_code']} 一件就超过每卷 {prof['volume']['max_pages']} 页的上限，单独成卷")
@@ -219,7 +186,7 @@ def _bind(settings, conn, prof: Profile, office, year, category, retention, say)
                 say(f"正在装订 {vol.archival_code}（{vol.pages} 页）……")
                 vdir = work / f"{seq:03d}-v{version}"
                 vdir.mkdir()
-                front, warnings = _write_volume(vdir, vol, chunk, prof, fonts)
+                front, warnings = write_volume(vdir, vol, chunk, prof, fonts)
                 report.warnings.extend(warnings)
                 pending.append((vol, vdir, front, chunk, version, warnings))
 
@@ -263,43 +230,7 @@ def _fonts_for(settings, fonds, vol: VolumeInfo, fonts, text: list[str]):
     return build_fonts("".join(text), settings.cache_dir / "fonts")
 
 
-# ---------------------------------------------------------------- stage: plan_volumes
-def _plan_pages(pdf: Path) -> list[_Page]:
-    from pypdf import PdfReader
-
-    reader = PdfReader(str(pdf))
-    out = []
-    for i, page in enumerate(reader.pages):
-        box = page.mediabox
-        x0, y0 = float(box.left), float(box.bottom)
-        w, h = float(box.width), float(box.height)
-        rot = (page.rotation or 0) % 360
-        if rot in (90, 270):
-            w, h = h, w
-        is_a4 = abs(w - A4[0]) < A4_TOLERANCE and abs(h - A4[1]) < A4_TOLERANCE
-        if is_a4 and rot == 0 and x0 == 0 and y0 == 0:
-            out.append(_Page(i, w, h, 1.0, 0.0, 0.0, True, h))
-            continue
-        tw, th = A4 if h >= w else (A4[1], A4[0])
-        s = min(tw / w, th / h)
-        out.append(_Page(i, tw, th, s, (tw - w * s) / 2, (th - h * s) / 2, False, h))
-    return out
-
-
-def _split(docs: list[_Doc], limit: int) -> list[list[_Doc]]:
-    chunks: list[list[_Doc]] = [[]]
-    count = 0
-    for d in docs:
-        n = len(d.pages)
-        if chunks[-1] and count + n > limit:
-            chunks.append([])
-            count = 0
-        chunks[-1].append(d)
-        count += n
-    return [c for c in chunks if c]
-
-
-def _volume_info(settings, prof, fonds, names, office, year, category, ret, seq, version, chunk: list[_Doc],
+def _volume_info(settings, prof, fonds, names, office, year, category, ret, seq, version, chunk: list[SourceDoc],
                  report: BindReport, n_volumes: int) -> VolumeInfo:
     entries, page = [], 1
     for i, d in enumerate(chunk, 1):
@@ -334,151 +265,11 @@ def _volume_info(settings, prof, fonds, names, office, year, category, ret, seq,
     return vol
 
 
-# ---------------------------------------------------------------- stage: write the volume
-def _file_stem(code: str) -> str:
-    return code.replace("·", "-")
-
-
-def _write_volume(vdir: Path, vol: VolumeInfo, docs: list[_Doc], prof: Profile, fonts) -> tuple[int, list[str]]:
-    """Writes PDF, labels, manifest and checksums into vdir. Returns (front page count, warnings)."""
-    from pypdf import PdfReader, PdfWriter
-    from reportlab.pdfgen import canvas
-
-    stem = _file_stem(vol.archival_code)
-    warnings: list[str] = []
-    # ---- draw_front / draw_back
-    front_pdf, back_pdf, overlay_pdf = vdir / ".front.pdf", vdir / ".back.pdf", vdir / ".overlay.pdf"
-    c = canvas.Canvas(str(front_pdf), pagesize=A4)
-    draw_cover(c, vol, prof, fonts)
-    draw_contents(c, vol, prof, fonts)
-    c.save()
-    c = canvas.Canvas(str(back_pdf), pagesize=A4)
-    draw_notes(c, vol, prof, fonts)
-    if prof["volume"]["back_cover"]:
-        draw_back_cover(c, vol, prof, fonts)
-    c.save()
-
-    # ---- place_stamps + page-number overlays (one overlay page per document page)
-    num_font = fonts.serif
-    restart = prof["page_numbers"]["restart_per_item"]
-    places = _stamp_places(docs, vol, prof, restart, num_font)
-    c = canvas.Canvas(str(overlay_pdf))
-    n = 0
-    for d, entry in zip(docs, vol.documents):
-        for k, p in enumerate(d.pages):
-            n += 1
-            recto = n % 2 == 1
-            c.setPageSize((p.width, p.height))
-            number = k + 1 if restart else n
-            draw_page_number(c, number, prof, p.width, p.height, recto, num_font)
-            if k == 0:
-                place = places[entry.record_id]
-                if place.ink:
-                    warnings.append(f"{entry.archival_code} 首页上方没有足够空白，归档章可能压住少量字迹，请人工核对")
-                r = d.rec
-                values = {"fonds": vol.fonds, "year": str(vol.year), "item_no": f"{r['item_no']:04d}",
-                          "office": vol.office, "retention": vol.retention_name, "pages": str(len(d.pages)),
-                          "category": vol.category}
-                draw_stamp(c, place, prof, values, fonts.serif)
-            c.showPage()
-    c.save()
-
-    # ---- write_pdf: stream pages into the writer
-    writer = PdfWriter()
-    front = PdfReader(str(front_pdf))
-    for page in front.pages:
-        writer.add_page(page)
-    writer.add_outline_item(title="封面", page_number=0)
-    if len(front.pages) > 1:
-        writer.add_outline_item(title="卷内文件目录", page_number=1)
-    n_front = len(front.pages)
-    overlay = PdfReader(str(overlay_pdf))
-    oi = 0
-    for d, entry in zip(docs, vol.documents):
-        reader = PdfReader(str(d.source))
-        if reader.is_encrypted:
-            reader.decrypt("")
-        start = len(writer.pages)
-        for p in d.pages:
-            src = reader.pages[p.index]
-            if p.direct:
-                new = writer.add_page(src)
-            else:                   # turned upright and scaled onto A4 as a form; its content is not re-parsed
-                new = writer.add_blank_page(p.width, p.height)
-                draw_form(writer, new, page_as_form(writer, src), "/MzSrc", _display_matrix(src, p))
-            draw_form(writer, new, page_as_form(writer, overlay.pages[oi]), "/MzOverlay")
-            oi += 1
-        writer.add_outline_item(title=f"{entry.archival_code} {entry.title}", page_number=start)
-    back = PdfReader(str(back_pdf))
-    notes_at = len(writer.pages)
-    for page in back.pages:
-        writer.add_page(page)
-    writer.add_outline_item(title=prof["notes"]["title"], page_number=notes_at)
-    writer.add_metadata({"/Title": vol.title, "/Subject": f"档号 {vol.archival_code}",
-                         "/Keywords": vol.archival_code, "/Author": vol.fonds_name,
-                         "/Creator": "minzheng bind", "/ArchivalCode": vol.archival_code})
-    pdf = vdir / f"{stem}.pdf"
-    with open(pdf, "wb") as f:
-        writer.write(f)
-        f.flush()
-        os.fsync(f.fileno())
-    writer.close()
-    total = len(front.pages) + vol.pages + len(back.pages)
-    for tmp in (front_pdf, back_pdf, overlay_pdf):
-        tmp.unlink()
-
-    # ---- write_labels, write_manifest, write_checksums
-    labels = vdir / f"{stem}-labels.pdf"
-    draw_labels(labels, vol, prof, fonts)
-    pdf_first = {e.record_id: n_front + e.first_page for e in vol.documents}
-    originals = {d.rec["id"]: d.rec for d in docs}
-    xml = build_manifest(vol, profile_key=prof.key, profile_name=prof.name, created_at=catalog.now(),
-                         front=n_front, back=len(back.pages), pdf=pdf, labels=labels,
-                         originals=originals, pdf_first=pdf_first)
-    manifest = vdir / f"{stem}.xml"
-    manifest.write_bytes(xml)
-    write_checksums(vdir, [pdf.name, labels.name, manifest.name])
-    log.debug("%s：%d 页", pdf.name, total)
-    return n_front, warnings
-
-
-def _display_matrix(src, p: _Page) -> tuple[float, ...]:
-    """Page space → the bound page: apply the page's /Rotate (clockwise), then scale and centre on A4."""
-    box = src.mediabox
-    x0, y0, w, h = float(box.left), float(box.bottom), float(box.width), float(box.height)
-    rot = (src.rotation or 0) % 360
-    a, b, c, d, e, f = {0: (1, 0, 0, 1, -x0, -y0), 90: (0, -1, 1, 0, -y0, x0 + w),
-                        180: (-1, 0, 0, -1, x0 + w, y0 + h), 270: (0, 1, -1, 0, y0 + h, -x0)}[rot]
-    s = p.scale
-    return (a * s, b * s, c * s, d * s, e * s + p.tx, f * s + p.ty)
-
-
-def _stamp_places(docs: list[_Doc], vol: VolumeInfo, prof: Profile, restart: bool, font: str) -> dict[int, Placement]:
-    """Stamp placement for each document's first page; renders run two at a time (pdftoppm is the cost)."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    jobs = []
-    for d, entry in zip(docs, vol.documents):
-        number = 1 if restart else entry.first_page
-        jobs.append((entry.record_id, d, d.pages[0], entry.first_page % 2 == 1, number))
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        futures = {rid: pool.submit(_stamp_place, d, p, prof, recto, number, font) for rid, d, p, recto, number in jobs}
-        return {rid: f.result() for rid, f in futures.items()}
-
-
-def _stamp_place(d: _Doc, p: _Page, prof: Profile, recto: bool, number: int, font: str) -> Placement:
-    ink = ink_map(d.source, p.index, p.width, p.height, p.scale, p.tx, p.ty, p.src_h)
-    reserved = []
-    if prof["page_numbers"]["position"].startswith("top"):
-        reserved.append(page_number_box(number, prof, p.width, p.height, recto, font)[3])
-    return place_stamp(ink, prof, p.width, p.height, recto, reserved)
-
-
 # ---------------------------------------------------------------- stage: record
 def _record(settings, conn, prof, vol: VolumeInfo, dest: Path, front: int, created: str) -> BoundVolume:
     from pypdf import PdfReader
 
-    stem = _file_stem(vol.archival_code)
+    stem = file_stem(vol.archival_code)
     pdf, manifest, labels = dest / f"{stem}.pdf", dest / f"{stem}.xml", dest / f"{stem}-labels.pdf"
     pages = len(PdfReader(str(pdf)).pages)
     rel = lambda p: str(p.relative_to(settings.root))  # noqa: E731
