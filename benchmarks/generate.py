@@ -1,9 +1,9 @@
-"""Benchmark minzheng generate (issue 3). Prints a table: seconds, documents/s, peak RSS.
+"""Benchmark minzheng generate. Prints a table: seconds, documents/s, peak RSS.
 
     .venv/bin/python benchmarks/generate.py [--rows 5000] [--keep DIR]
 
 Each scenario runs in its own Python process so its peak RSS is its own (LibreOffice's is shown
-separately as the children's peak). Targets (issue 3): docx set < 2 s; 5,000-row ledger < 5 s as
+separately as the children's peak). Targets: docx set < 2 s; 5,000-row ledger < 5 s as
 docx and as xlsx, < 30 s as PDF; PDF conversion of one office's set < 30 s.
 """
 from __future__ import annotations

@@ -30,8 +30,10 @@ from corpus import (  # noqa: E402
 )
 
 from archive import format_table, init_root
-from archive.intake import ingest  # noqa: E402
-from archive.intake import STAGES  # noqa: E402
+from archive.intake import (
+    STAGES,  # noqa: E402
+    ingest,  # noqa: E402
+)
 
 
 def rss_mib(who) -> float:

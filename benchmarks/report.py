@@ -1,4 +1,4 @@
-"""Benchmark: completeness report over 100,000 records and 10,000 households (issue 6).
+"""Benchmark: completeness report over 100,000 records and 10,000 households.
 
 Builds a temporary archive root: the sample county's six offices with 10,000 generated recipients
 (valid ID numbers) as office data, and 100,000 catalog rows inserted straight into `records`

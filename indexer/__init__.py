@@ -6,7 +6,7 @@ modules, not pypdf, lxml or the OCR engines.
 """
 from archive.common.lazy import lazy_exports
 
-from .normalize import normalize   # eager: the name is also its module's
+from .normalize import normalize  # eager: the name is also its module's
 
 _EXPORTS = {
     "guess_metadata": ".docmeta",

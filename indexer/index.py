@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from indexer.errors import SearchIndexError
 from indexer.normalize import normalize
 from indexer.snippet import has_phrase, make_snippet, mark
 from indexer.tokens import QueryTerms, query_terms, stream, unigrams

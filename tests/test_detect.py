@@ -1,7 +1,6 @@
 """Bad input: every file gets an answer (a Chinese reason naming the file, or it is ingested) and the batch goes on."""
 from __future__ import annotations
 
-import io
 import json
 import os
 import resource

@@ -1,4 +1,4 @@
-"""minzheng generate (issue 3): open what was generated and check it against the office data."""
+"""minzheng generate: open what was generated and check it against the office data."""
 from __future__ import annotations
 
 import json

@@ -1,4 +1,4 @@
-"""minzheng generate --pdf (issue 3): one LibreOffice run for an office's set; big ledgers drawn by reportlab."""
+"""minzheng generate --pdf: one LibreOffice run for an office's set; big ledgers drawn by reportlab."""
 from __future__ import annotations
 
 import copy

@@ -1,4 +1,4 @@
-"""Recall (issue 4, item 10): queries taken from the documents' own text — phrases of 2–8
+"""Recall: queries taken from the documents' own text — phrases of 2–8
 characters, titles, document numbers — must find the right file in the top 10 for ≥98% of
 queries on born-digital files and ≥95% on scans (OCR by the default engine), on both backends."""
 import random

@@ -6,7 +6,7 @@ import random
 import re
 
 import pytest
-from corpus import FICTIONAL, build_corpus, write_docx
+from corpus import build_corpus, write_docx
 from test_ingest import INGEST, db, mz
 
 from archive.intake.reindex import set_backend

@@ -1,4 +1,4 @@
-"""minzheng verify (exit 1 on damage, as issue 4 asks) and minzheng reindex (rebuild, --extract, --backend switch)."""
+"""minzheng verify (exit 1 on damage) and minzheng reindex (rebuild, --extract, --backend switch)."""
 from __future__ import annotations
 
 import json

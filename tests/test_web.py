@@ -3,19 +3,18 @@ from __future__ import annotations
 
 import base64
 import io
-import json
 import sqlite3
 import time
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 import archive
 import cli as cli_module
 from archive.store import catalog
-from archive.store.objects import object_path, store_file
+from archive.store.objects import store_file
 from archive.web.highlight import from_marks, marked
 
 PDF_NAME = "青山镇李家村低保审批表.pdf"
@@ -42,7 +41,7 @@ def make_pdf(path: Path, pages: list[list[str]]) -> None:
     c.save()
 
 
-def run_cli(root: Path, *args) -> "click.testing.Result":
+def run_cli(root: Path, *args) -> Result:
     result = CliRunner().invoke(cli_module.cli, ["--root", str(root), *map(str, args)], obj={})
     return result
 

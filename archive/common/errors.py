@@ -7,7 +7,7 @@ from pathlib import Path
 
 class ExitCode(IntEnum):
     ok = 0
-    rejected = 1          # some files rejected / problems found in data / verify found damage (issue 4)
+    rejected = 1          # some files rejected / problems found in data / verify found damage
     usage = 2             # click's own
     missing_tool = 3
     config = 4            # bad config, root, profile, rule file

@@ -3,9 +3,9 @@ manifests (manifest), the ingest pipeline detect_type → check_limits → store
 → extract_text → index_text (ingest), and rebuilding text and index from the objects (reindex)."""
 from .detect import Limits, check_limits, detect_type
 from .ingest import ingest
-from .report import STAGES, IngestReport
 from .manifest import ManifestRow, load_manifest
 from .reindex import ReindexReport, refresh_index, reindex
+from .report import STAGES, IngestReport
 
 __all__ = [
     "ingest", "IngestReport", "STAGES", "detect_type", "check_limits", "Limits", "load_manifest",
