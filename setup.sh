@@ -4,7 +4,15 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-APT_PACKAGES=(libmagic1 libreoffice-writer-nogui fonts-noto-cjk tesseract-ocr tesseract-ocr-chi-sim
+# 只装程序真正用到的（--no-install-recommends：不带 avahi、cups 之类的推荐包）：
+#   libmagic1                     按内容判别文件类型（python-magic）
+#   libreoffice-writer-nogui      docx/doc/xls → PDF（生成文书、装订 Word 原件、读旧格式）
+#   fonts-noto-cjk                中文字体（文书 PDF、报告、案卷，嵌入子集）
+#   fonts-liberation2             与 Times New Roman/Arial 等宽的拉丁字体（LibreOffice 排版不走样）
+#   tesseract-ocr(-chi-sim/-tra)  扫描件文字识别
+#   poppler-utils, poppler-data   PDF 渲染为图片（OCR、页面预览、归档章避让正文）
+#   chromium, chromium-driver     只供测试：真实浏览器里走一遍网页
+APT_PACKAGES=(libmagic1 libreoffice-writer-nogui fonts-noto-cjk fonts-liberation2 tesseract-ocr tesseract-ocr-chi-sim
               tesseract-ocr-chi-tra poppler-utils poppler-data chromium chromium-driver)
 
 missing=()
@@ -15,7 +23,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "==> 安装系统软件包: ${missing[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "${missing[@]}"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
 PY=${PYTHON:-python3}
