@@ -21,8 +21,10 @@ LAYERS = [
     ("generators.office",),
     ("archive.inspection",),
     ("archive.intake",),
-    ("archive.access", "archive.binding"),
+    ("archive.access", "archive.binding", "archive.accounts"),
+    ("archive.description",),   # 著录: correcting the catalog (edit, review, export/import, history)
     ("generators",),
+    ("archive.jobs",),          # background jobs of the county server: ingest, bind, generate
     ("archive.rootdir",),
     ("archive.demo",),
     ("archive",),            # the public API (archive/__init__.py), used by the server and the command line
