@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 import zipfile
 from datetime import date
 from decimal import Decimal
@@ -16,7 +18,9 @@ from openpyxl import load_workbook
 import archive
 import cli as cli_module
 import generators
+from archive.store.objects import store_file
 from generators.office.idnumber import mask_id
+from generators.reports import render_report
 
 PROJECT = Path(__file__).resolve().parent.parent
 BUILTIN = ["ledger.docx", "roster.docx", "wall-rules.docx", "notice.docx", "inspection.docx"]
@@ -99,7 +103,7 @@ LEDGERS = [("DB-urban", "DB", "urban"), ("DB-rural", "DB", "rural"), ("TK", "TK"
 def test_builtin_template_sets_chinese_fonts_and_a4(name):
     path = PROJECT / "templates" / name
     styles = styles_xml(path)
-    default = re.search(r"<w:docDefaults>.*?</w:docDefaults>", styles, re.S).group(0)
+    default = re.search(r"<w:docDefaults>.*?</w:docDefaults>", styles, re.DOTALL).group(0)
     assert 'w:eastAsia="宋体"' in default
     assert 'w:eastAsia="zh-CN"' in default
     assert "eastAsiaTheme" not in styles          # nothing falls back to the theme's (Japanese) font
@@ -421,3 +425,26 @@ def test_missing_soffice_gives_the_install_hint_and_writes_nothing(county, tmp_p
     assert r.exit_code == 3
     assert "未找到 soffice" in r.stderr and "apt-get install libreoffice-writer-nogui" in r.stderr
     assert not out.exists() or not any(out.iterdir())
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o027])
+def test_generated_files_follow_the_umask_and_objects_stay_read_only(county, tmp_path, umask):
+    """Documents, ledgers and reports get 0666 less the umask, like any program's files (not mkstemp's
+    0600); the object store keeps its explicit read-only mode."""
+    old = os.umask(umask)
+    try:
+        out = tmp_path / "out"
+        report = generators.generate_documents(county["settings"], "QSZ", ["ledger", "rules"], year=2025,
+                                               out_dir=out, today=TODAY)
+        made = list(report.files)
+        made.append(render_report({"title": "测试", "summary": {}, "offices": []}, "json", tmp_path / "r.json"))
+        src = tmp_path / "src.txt"
+        src.write_text("原件", encoding="utf-8")
+        _, obj, _ = store_file(tmp_path / "objects", src)
+    finally:
+        os.umask(old)
+    assert {p.suffix for p in made} == {".docx", ".xlsx", ".json"}
+    for p in made:
+        assert stat.S_IMODE(p.stat().st_mode) == 0o666 & ~umask, p
+    assert stat.S_IMODE(obj.stat().st_mode) == 0o444
+    assert not list(out.glob(".tmp-*"))

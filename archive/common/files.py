@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 
 def fsync_dir(d: Path) -> None:
@@ -33,21 +33,54 @@ def fsync_tree(directory: Path) -> None:
     fsync_dir(Path(directory))
 
 
+def _temp_name(directory: Path, prefix: str, suffix: str) -> Path:
+    return Path(directory) / f"{prefix}{secrets.token_hex(6)}{suffix}"
+
+
+def new_temp_file(directory: Path, *, prefix: str = ".tmp-", suffix: str = "") -> Path:
+    """Create an empty file with a fresh name in `directory`, with the permissions every program gets
+    (0666 less the umask: 0644 under umask 022). tempfile.mkstemp would make it 0600 whatever the umask,
+    and a document renamed into place keeps that mode."""
+    for _ in range(100):
+        path = _temp_name(directory, prefix, suffix)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
+        os.close(fd)
+        return path
+    raise FileExistsError(f"{directory}：无法创建临时文件")
+
+
+def new_temp_dir(directory: Path, *, prefix: str = ".tmp-") -> Path:
+    """Create a directory with a fresh name in `directory`, 0777 less the umask (mkdtemp makes 0700)."""
+    for _ in range(100):
+        path = _temp_name(directory, prefix, "")
+        try:
+            os.mkdir(path, 0o777)
+        except FileExistsError:
+            continue
+        return path
+    raise FileExistsError(f"{directory}：无法创建临时目录")
+
+
 @contextmanager
 def atomic_path(target: Path | str, *, mode: int | None = None) -> Iterator[Path]:
     """Yield a temporary path beside `target`; when the block succeeds it is fsynced and renamed over
-    `target`, so a crash leaves either the old file or the whole new one. On error it is removed."""
+    `target`, so a crash leaves either the old file or the whole new one. On error it is removed.
+
+    The new file's mode follows the umask (0644 under umask 022) unless `mode` is given (the object
+    store's read-only 0444). Writers may replace the temporary file instead of writing into it;
+    the mode is set again before the rename so that it holds either way."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
-    os.close(fd)
-    tmp_path = Path(tmp)
+    tmp_path = new_temp_file(target.parent, suffix=target.suffix)
+    want = mode if mode is not None else tmp_path.stat().st_mode & 0o777   # as the umask made it
     try:
         yield tmp_path
         with open(tmp_path, "rb+") as f:
             os.fsync(f.fileno())
-        if mode is not None:
-            os.chmod(tmp_path, mode)
+        os.chmod(tmp_path, want)
         os.replace(tmp_path, target)
         fsync_dir(target.parent)
     finally:

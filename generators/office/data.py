@@ -5,12 +5,11 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import tempfile
 import uuid
 from pathlib import Path
 
 from archive.common.errors import DataError, NotFoundError
-from archive.common.files import fsync_dir
+from archive.common.files import fsync_dir, new_temp_dir
 from archive.store import catalog
 
 from .county import read_county
@@ -23,10 +22,9 @@ def _write_dir_atomically(target: Path, files: list[Path]) -> None:
     """Replace `target` with a directory holding copies of `files`: temp dir, fsync, rename."""
     parent = target.parent
     parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".data-new-", dir=parent))
+    tmp = new_temp_dir(parent, prefix=".data-new-")     # mode from the umask, like the files in it
     old: Path | None = None
     try:
-        os.chmod(tmp, parent.stat().st_mode & 0o777)   # mkdtemp makes it 0700
         for f in files:
             dest = tmp / f.name
             with open(f, "rb") as src, open(dest, "wb") as out:
