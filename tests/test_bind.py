@@ -376,6 +376,30 @@ def test_nothing_to_bind_says_what_exists(bound, invoke):
     assert "Traceback" not in r.stderr
 
 
+@pytest.mark.parametrize("args, typo, known", [
+    (("--office", "ABC", "--category", "WS"), "“ABC” 的民政办", ["QSZ"]),
+    (("--office", "QSZ", "--category", "XX"), "门类代码 “XX”", ["WS（文书）", "DB（城乡低保）", "TZ（台账）"]),
+])
+def test_unknown_code_is_a_usage_error_listing_known_codes(bound, invoke, args, typo, known):
+    r = invoke(bound["root"], "bind", "--year", "2011", *args, ok=False)
+    assert r.exit_code == 2, r.stderr
+    assert typo in r.stderr and "没有" in r.stderr and "可装订" not in r.stderr
+    for k in known:
+        assert k in r.stderr
+    assert "Traceback" not in r.stderr
+    # the library raises the same typed error (what the web app would show)
+    from archive.common.errors import UnknownCodeError
+    with pytest.raises(UnknownCodeError) as e:
+        archive.bind(archive.load_settings(bound["root"]), office=args[1], year=2011, category=args[3])
+    assert e.value.exit_code == 2 and typo in str(e.value)
+
+
+def test_unknown_office_in_an_empty_archive_says_how_to_add_one(root, invoke):
+    r = invoke(root, "bind", "--office", "QSZ", "--year", "2011", "--category", "WS", ok=False)
+    assert r.exit_code == 2
+    assert "还没有任何民政办" in r.stderr and "office import" in r.stderr
+
+
 def test_look_at_pages(bound):
     """Renders cover, contents, a stamped page and the spine label to PNG (kept in tmp for a human to look at)."""
     v = bound["json"]["volumes"][0]

@@ -61,6 +61,12 @@ class NotFoundError(MinzhengError):
     exit_code = ExitCode.rejected
 
 
+class UnknownCodeError(MinzhengError):
+    """A code the user typed (office, category …) that the archive does not know: a usage error."""
+
+    exit_code = ExitCode.usage
+
+
 class RejectedFile(MinzhengError):
     """A single input file that cannot be taken; prints as 文件名：原因."""
 
