@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from indexer.normalize import normalize
 
@@ -33,18 +34,22 @@ def _han_number(s: str) -> int:
 
 
 def _date(y: int, m: int, d: int) -> str | None:
-    if 1 <= m <= 12 and 1 <= d <= 31 and 1949 <= y <= 2100:
-        return f"{y:04d}-{m:02d}-{d:02d}"
-    return None
+    """YYYY-MM-DD for a real calendar date in 1900–2100 (2016-02-30 and 2016年13月 are not dates)."""
+    if not 1900 <= y <= 2100:
+        return None
+    try:
+        return date(y, m, d).isoformat()
+    except ValueError:
+        return None
 
 
-def find_dates(text: str) -> list[tuple[int, str]]:
-    """(position, YYYY-MM-DD) for every date in the text."""
+def _find_dates(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, YYYY-MM-DD) for every date in the text, in order."""
     out = []
     for m in DATE_DIGITS.finditer(text):
         d = _date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         if d:
-            out.append((m.start(), d))
+            out.append((m.start(), m.end(), d))
     for m in DATE_HAN.finditer(text):
         try:
             y = int("".join(str(_HAN_DIGIT[c]) for c in m.group(1)))
@@ -52,12 +57,17 @@ def find_dates(text: str) -> list[tuple[int, str]]:
         except KeyError:
             d = None
         if d:
-            out.append((m.start(), d))
+            out.append((m.start(), m.end(), d))
     for m in DATE_ISO.finditer(text):
         d = _date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         if d:
-            out.append((m.start(), d))
+            out.append((m.start(), m.end(), d))
     return sorted(out)
+
+
+def find_dates(text: str) -> list[tuple[int, str]]:
+    """(position, YYYY-MM-DD) for every date in the text."""
+    return [(start, d) for start, _, d in _find_dates(text)]
 
 
 def find_doc_number(text: str) -> str | None:
@@ -105,9 +115,9 @@ def guess_metadata(text: str) -> dict:
             if 4 <= len(line) <= 40 and not DOC_NUMBER.search(line):
                 title = line
                 break
-    dates = find_dates(text)
+    dates = _find_dates(text)
     # the 成文日期, not the 印发 date of the printing office's footer
-    while len(dates) > 1 and re.match(r"\s*印发", text[dates[-1][0]:].split("日", 1)[1][:6]):
+    while len(dates) > 1 and re.match(r"\s*印发", text[dates[-1][1]:dates[-1][1] + 6]):
         dates.pop()
     return {"title": title, "doc_number": find_doc_number(head), "author": author,
-            "doc_date": dates[-1][1] if dates else None}
+            "doc_date": dates[-1][2] if dates else None}

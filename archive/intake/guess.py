@@ -24,6 +24,15 @@ def _households(settings) -> dict[str, str]:
         return {}
 
 
+def _safely(what: str, rec: dict, fn, empty):
+    """A guess that fails is logged and left empty: guessing never fails an ingest."""
+    try:
+        return fn()
+    except Exception:   # noqa: BLE001 - any bug in a guess: the file is still ingested, the field stays empty
+        log.warning("推断%s失败（%s），该项留空", what, rec.get("original_name"), exc_info=True)
+        return empty
+
+
 class Guesser:
     """Guesses for the records of one ingest run; the county's recipients are loaded once, when first needed."""
 
@@ -35,7 +44,7 @@ class Guesser:
         """Fields the manifest and options left empty, guessed from the text and marked needs_review."""
         text = "\n".join(pages)
         updates, review = {}, []
-        guessed = guess_metadata(text[:20000]) if text.strip() else {}
+        guessed = _safely("题名、文号、日期", rec, lambda: guess_metadata(text[:20000]) if text.strip() else {}, {})
         for k in GUESSED_FIELDS:
             if not rec.get(k) and guessed.get(k):
                 updates[k] = guessed[k]
@@ -51,7 +60,8 @@ class Guesser:
         if not rec.get("household") or not rec.get("document_type"):
             if self.households is None:
                 self.households = _households(self.settings)
-            household, doc_type = classify_record(title, text, self.households)
+            household, doc_type = _safely("户和文件类型", rec, lambda: classify_record(title, text, self.households),
+                                          (None, None))
             if household and not rec.get("household"):
                 updates["household"] = household
                 review.append("household")

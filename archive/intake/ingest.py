@@ -21,7 +21,6 @@ import os
 import sys
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from archive.common.errors import MinzhengError, RejectedFile
@@ -29,32 +28,22 @@ from archive.store import catalog
 from archive.store.lock import write_lock
 from archive.store.objects import object_path, sha256_file, store_file, text_path
 from archive.store.textstore import index_doc, write_pages
-from indexer import open_index
+from indexer import IndexBusyError, open_index
 
 from .detect import Limits, check_limits, detect_type
 from .files import walk
 from .guess import Guesser
 from .manifest import ManifestRow, load_manifest
-from .recovery import clean_crash_leftovers, unlink_quietly
+from .recovery import Job, clean_crash_leftovers, unfinished_jobs, unlink_quietly
 from .report import IngestReport
 from .workers import run_pipeline
 
 log = logging.getLogger(__name__)
 
+MAX_RESUME = 3            # attempts at finishing a record left unfinished, then it is rejected
 INDEX_BATCH = 64          # records per index commit …
 INDEX_SECONDS = 5.0       # … or sooner, so a long OCR batch becomes searchable as it goes
 SLOW_ENV = "MINZHENG_TEST_SLOW_STAGE"
-
-
-@dataclass
-class _Job:
-    record_id: int
-    sha256: str
-    kind: str
-    name: str                     # original name
-    report: bool = True           # appears under `ingested` (False: an old unfinished record from elsewhere)
-    dup_names: list = field(default_factory=list)
-    flushed: bool = False         # indexed and reported
 
 
 # ------------------------------------------------------------------ helpers
@@ -95,14 +84,17 @@ class _Run:
         self.ocr_name = settings.get("ocr", "engine", "tesseract-hybrid") if ocr else None
         self.limits = Limits.from_settings(settings)
         self.report = IngestReport()
-        self.conn = catalog.connect(settings.catalog_path)
+        self.conn = catalog.connect(settings.catalog_url)
         self.index = None
-        self.pending_index: list[tuple[_Job, list[str]]] = []
+        self.pending_index: list[tuple[Job, list[str]]] = []
         self.last_flush = time.monotonic()
-        self.batch_sha: dict[str, _Job | None] = {}
+        self.batch_sha: dict[str, Job | None] = {}
         self.guesser = Guesser(settings)
         self.bar = None
-        if progress:
+        # progress: True draws a bar on stderr; a callable gets a dict after each file and each extraction
+        self.notify = progress if callable(progress) else None
+        self.counts = {"files_done": 0, "files_total": total, "pages": 0, "ocr_pages": 0}
+        if progress is True:
             from tqdm import tqdm
 
             self.bar = tqdm(total=total, file=sys.stderr, unit="件", desc="导入", leave=False)
@@ -119,6 +111,9 @@ class _Run:
     def tick(self):
         if self.bar is not None:
             self.bar.update(1)
+        self.counts["files_done"] += 1
+        if self.notify is not None:
+            self.notify(dict(self.counts))
 
     def reject(self, name: str, stage: str, reason: str, record_id: int | None = None):
         self.report.rejected.append({"original_name": name, "error": reason})
@@ -127,7 +122,15 @@ class _Run:
         self.tick()
 
     # ---- stages detect_type … catalog_record (main process)
-    def admit(self, path: Path) -> _Job | None:
+    def admit(self, path: Path) -> Job | None:
+        try:
+            return self._admit(path)
+        except Exception as e:   # noqa: BLE001 - a bug or a damaged file: this file is rejected, the batch goes on
+            log.warning("导入 %s 时出错", path, exc_info=True)
+            self.reject(path.name, "catalog_record", _unexpected(e))
+            return None
+
+    def _admit(self, path: Path) -> Job | None:
         name = path.name
         stage = "detect_type"
         try:
@@ -168,11 +171,11 @@ class _Run:
             self.reject(name, "store_object", f"无法复制到档案库（{e.strerror or e}）；请检查磁盘空间后重试")
             return None
         if row is not None:                            # unfinished record whose object was lost: repaired
-            job = _Job(row["id"], sha, det.kind, name)
+            job = Job(row["id"], sha, det.kind, name)
         else:
             with self.stage("catalog_record"):
                 rid = self._catalog(path, sha, det, facts, created)
-            job = _Job(rid, sha, det.kind, name)
+            job = Job(rid, sha, det.kind, name)
         self.batch_sha[sha] = job
         return job
 
@@ -207,7 +210,18 @@ class _Run:
         return rid
 
     # ---- stage extract_text: results come back to the main process
-    def extracted(self, job: _Job, res: dict) -> None:
+    def extracted(self, job: Job, res: dict) -> None:
+        """Record what extraction found; a failure here rejects (or defers) this file only."""
+        try:
+            self._extracted(job, res)
+        except OSError as e:      # disk full, permissions: not the file's fault, finished by the next run
+            log.warning("保存 %s 的文字时出错", job.name, exc_info=True)
+            self.defer(job, "extract_text", f"无法保存提取的文字（{e.strerror or e}）")
+        except Exception as e:   # noqa: BLE001
+            log.warning("处理 %s 的文字时出错", job.name, exc_info=True)
+            self.drop(job, "extract_text", _unexpected(e))
+
+    def _extracted(self, job: Job, res: dict) -> None:
         if "error" in res:
             self.drop(job, "extract_text", res["error"])
             return
@@ -232,12 +246,18 @@ class _Run:
                 catalog.log_event(self.conn, "ingest.extract_text", job.record_id, pages=len(pages),
                                   text_source=res["text_source"], guessed=review)
             rec.update(updates)
+        self.counts["pages"] += len(pages)
+        if res["text_source"] == "ocr":
+            self.counts["ocr_pages"] += len(pages)
+        if self.notify is not None:
+            self.notify(dict(self.counts))
         self.pending_index.append((job, pages))
         if len(self.pending_index) >= INDEX_BATCH or time.monotonic() - self.last_flush > INDEX_SECONDS:
             self.flush_index()
 
-    def drop(self, job: _Job, stage: str, reason: str) -> None:
+    def drop(self, job: Job, stage: str, reason: str) -> None:
         """A file that turned out unreadable after it was stored: remove its record and object."""
+        self.pending_index = [(j, p) for j, p in self.pending_index if j is not job]
         with catalog.transaction(self.conn):
             self.conn.execute("DELETE FROM records WHERE id=?", (job.record_id,))
         unlink_quietly(object_path(self.settings.objects_dir, job.sha256))
@@ -245,6 +265,30 @@ class _Run:
         self.batch_sha[job.sha256] = None
         for name in [job.name] + job.dup_names:
             self.reject(name, stage, reason, job.record_id)
+
+    def defer(self, job: Job, stage: str, reason: str) -> None:
+        """Stored but not finished: the record stays and the next ingest finishes it (MAX_RESUME attempts)."""
+        self.batch_sha[job.sha256] = None
+        for name in [job.name] + job.dup_names:
+            self.reject(name, stage, f"{reason}；原件已存入档案库，下次运行 minzheng ingest 时会补完", job.record_id)
+
+    def resuming(self, job: Job) -> bool:
+        """Count an attempt at finishing a record an earlier ingest left unfinished; after MAX_RESUME failed
+        attempts the record is rejected (removed with its object) so that it never blocks later ingests."""
+        rec = catalog.record(self.conn, job.record_id)
+        if rec is None:
+            return False
+        meta = dict(rec["meta"])
+        tries = int(meta.get("resume_attempts") or 0)
+        if tries >= MAX_RESUME:
+            self.drop(job, "extract_text", f"上次导入未能完成，已尝试补完 {tries} 次仍失败，已从档案库移除；"
+                                           "请检查该文件（可另存或重新扫描）后重新导入")
+            return False
+        meta["resume_attempts"] = tries + 1
+        with catalog.transaction(self.conn):
+            self.conn.execute("UPDATE records SET meta=? WHERE id=?",
+                              (json.dumps(meta, ensure_ascii=False), job.record_id))
+        return True
 
     # ---- stage index_text: batched commits; state → indexed after the commit
     def open_index(self):
@@ -258,6 +302,30 @@ class _Run:
             return
         batch, self.pending_index = self.pending_index, []
         self.last_flush = time.monotonic()
+        try:
+            self._index(batch)
+        except IndexBusyError:
+            raise
+        except Exception:   # noqa: BLE001 - find the document the index refused; the others go on
+            log.warning("写入索引出错，逐件重试", exc_info=True)
+            self._rollback()
+            for one in batch:
+                try:
+                    self._index([one])
+                except IndexBusyError:
+                    raise
+                except Exception as e:   # noqa: BLE001
+                    log.warning("%s 未能写入索引", one[0].name, exc_info=True)
+                    self._rollback()
+                    self.defer(one[0], "index_text", f"未能写入全文索引（{type(e).__name__}）")
+
+    def _rollback(self) -> None:
+        try:
+            self.open_index().rollback()
+        except Exception:   # noqa: BLE001
+            log.debug("索引回滚失败", exc_info=True)
+
+    def _index(self, batch: list) -> None:
         with self.stage("index_text"):
             idx = self.open_index()
             docs = []
@@ -295,16 +363,9 @@ class _Run:
                 self.bar.close()
 
 
-def _unfinished_jobs(run: _Run) -> list[_Job]:
-    rows = run.conn.execute("SELECT id FROM records WHERE state != 'indexed' ORDER BY id").fetchall()
-    jobs = []
-    for r in rows:
-        rec = catalog.record(run.conn, r["id"])
-        if not object_path(run.settings.objects_dir, rec["sha256"]).is_file():
-            continue          # damage, not an interrupted ingest: verify reports it
-        jobs.append(_Job(rec["id"], rec["sha256"], rec["meta"].get("kind") or "pdf", rec["original_name"],
-                         report=False))
-    return jobs
+def _unexpected(e: Exception) -> str:
+    return (f"处理此文件时程序出错（{type(e).__name__}），此文件未导入，其余文件照常导入；"
+            "请把此文件和日志交给维护人员")
 
 
 def ingest(settings, paths, *, office: str | None = None, category: str | None = None, year: int | None = None,
@@ -317,7 +378,7 @@ def ingest(settings, paths, *, office: str | None = None, category: str | None =
     defaults = {"office": office.upper() if office else None, "category": category.upper() if category else None,
                 "year": year, "retention": retention.upper() if retention else None}
     with write_lock(settings):
-        conn = catalog.connect(settings.catalog_path)
+        conn = catalog.connect(settings.catalog_url)
         try:
             _check_defaults(settings, conn, defaults["office"], defaults["category"], defaults["retention"])
             rows = {}
@@ -333,7 +394,7 @@ def ingest(settings, paths, *, office: str | None = None, category: str | None =
                    total=len(files))
         try:
             clean_crash_leftovers(settings, run.conn, run.report)   # before admitting: no object is in flight
-            leftover = _unfinished_jobs(run)
+            leftover = unfinished_jobs(run.conn, run.settings.objects_dir)
             run_pipeline(run, files, leftover)
             run.flush_index()
             run.report.resumed = len(leftover)

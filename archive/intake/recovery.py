@@ -1,8 +1,38 @@
 """After a crash: temp files and objects or texts without a record are removed before an ingest admits
-anything (it holds the writer lock, so nothing is in flight)."""
+anything (it holds the writer lock, so nothing is in flight), and records left short of `indexed` are
+handed back to the pipeline to be finished."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from archive.store import catalog
+from archive.store.objects import object_path
+
+
+@dataclass
+class Job:
+    """One stored file on its way through extract_text and index_text."""
+    record_id: int
+    sha256: str
+    kind: str
+    name: str                     # original name
+    report: bool = True           # appears under `ingested` (False: an old unfinished record from elsewhere)
+    dup_names: list = field(default_factory=list)
+    flushed: bool = False         # indexed and reported
+
+
+def unfinished_jobs(conn, objects_dir: Path) -> list[Job]:
+    """Records an interrupted (or deferred) ingest left short of `indexed`, whose object is in place."""
+    rows = conn.execute("SELECT id FROM records WHERE state != 'indexed' ORDER BY id").fetchall()
+    jobs = []
+    for r in rows:
+        rec = catalog.record(conn, r["id"])
+        if not object_path(objects_dir, rec["sha256"]).is_file():
+            continue          # damage, not an interrupted ingest: verify reports it
+        jobs.append(Job(rec["id"], rec["sha256"], rec["meta"].get("kind") or "pdf", rec["original_name"],
+                        report=False))
+    return jobs
 
 
 def unlink_quietly(p: Path) -> None:

@@ -60,7 +60,9 @@ def run_pipeline(run, files: list[Path], leftover: list) -> None:
             job = run.admit(path)
             if job is not None:
                 yield job
-        yield from leftover          # after the files, so a file naming one of them is reported as ingested
+        for job in leftover:         # after the files, so a file naming one of them is reported as ingested
+            if run.resuming(job):    # counts the attempt; a record that keeps failing is rejected instead
+                yield job
 
     def args(job, n):
         return (str(object_path(run.settings.objects_dir, job.sha256)), job.kind, run.ocr_name, n,
