@@ -11,9 +11,10 @@ cd "$(dirname "$0")"
 #   fonts-liberation2             与 Times New Roman/Arial 等宽的拉丁字体（LibreOffice 排版不走样）
 #   tesseract-ocr(-chi-sim/-tra)  扫描件文字识别
 #   poppler-utils, poppler-data   PDF 渲染为图片（OCR、页面预览、归档章避让正文）
+#   postgresql                    可选的目录库服务器（[catalog] url）；测试在临时目录里起一个用完即弃的实例
 #   chromium, chromium-driver     只供测试：真实浏览器里走一遍网页
 APT_PACKAGES=(libmagic1 libreoffice-writer-nogui fonts-noto-cjk fonts-liberation2 tesseract-ocr tesseract-ocr-chi-sim
-              tesseract-ocr-chi-tra poppler-utils poppler-data chromium chromium-driver)
+              tesseract-ocr-chi-tra poppler-utils poppler-data postgresql chromium chromium-driver)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

@@ -92,7 +92,7 @@ def step_ingest_households(settings: Settings) -> Iterator[str]:
 
 def _classes_to_bind(settings: Settings) -> list:
     """The traditional-script historic scan's class, and the class holding the most records."""
-    conn = catalog.connect(settings.catalog_path)
+    conn = catalog.connect(settings.catalog_url)
     try:
         historic = conn.execute(
             "SELECT office, year, category FROM records WHERE original_name LIKE '%繁体%' LIMIT 1").fetchone()

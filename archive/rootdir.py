@@ -39,7 +39,7 @@ def init_root(root: Path | str, *, county: str | None = None, fonds: str | None 
         settings = load_settings(root)     # validates fonds etc.
         for d in SUBDIRS:
             (root / d).mkdir(exist_ok=True)
-        conn = catalog.connect(settings.catalog_path, create=True)
+        conn = catalog.connect(settings.catalog_url, create=True)
         try:
             catalog.log_event(conn, "init", county=settings.county_name, fonds=settings.fonds, sample=sample)
         finally:

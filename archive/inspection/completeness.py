@@ -86,7 +86,7 @@ def completeness_report(settings, *, office: str | None = None, year: int | None
     months = int(settings.get("archive", "unbound_after_months", 6))
 
     households = _households(county, office, category, year, rules)
-    conn = catalog.connect(settings.catalog_path)
+    conn = catalog.connect(settings.catalog_url)
     try:
         present = _present(conn, office, category, year)
         attached = _attached(conn, office, category, year, rules)
@@ -215,7 +215,7 @@ def _where(office, category, year, *, year_op: str = "=", alias: str = "") -> tu
     if year:
         conds.append(f"{a}year {year_op} ?")
         args.append(year)
-    return (" AND ".join(conds) or "1"), args
+    return (" AND ".join(conds) or "1=1"), args
 
 
 def _present(conn, office, category, year) -> set[tuple[str, str, str]]:
@@ -254,11 +254,11 @@ def _metadata_gaps(conn, rules: RuleSet, office, category, year, limit: int):
         return {}, {}
     w, args = _where(office, category, year)
     empty = " OR ".join(f"coalesce(trim({c}), '') = ''" for c in cols.values())
-    flags = ", ".join(f"coalesce(trim({c}), '') = '' AS m_{c}" for c in cols.values())
+    flags = ", ".join(f"CASE WHEN coalesce(trim({c}), '') = '' THEN 1 ELSE 0 END AS m_{c}" for c in cols.values())
     counts: dict = defaultdict(lambda: defaultdict(int))
     for row in conn.execute(
             f"SELECT office, count(*) AS n, {', '.join(f'sum(m_{c}) AS m_{c}' for c in cols.values())} FROM "
-            f"(SELECT office, {flags} FROM records WHERE ({empty}) AND {w}) GROUP BY office", args):
+            f"(SELECT office, {flags} FROM records WHERE ({empty}) AND {w}) AS flagged GROUP BY office", args):
         counts[row["office"]]["_records"] = row["n"]
         for name, c in cols.items():
             if row[f"m_{c}"]:
@@ -266,7 +266,7 @@ def _metadata_gaps(conn, rules: RuleSet, office, category, year, limit: int):
     gaps: dict = defaultdict(list)
     rows = conn.execute(
         f"SELECT * FROM (SELECT id, office, original_name, title, year, category, {flags}, "
-        f"row_number() OVER (PARTITION BY office ORDER BY id) AS k FROM records WHERE ({empty}) AND {w}) "
+        f"row_number() OVER (PARTITION BY office ORDER BY id) AS k FROM records WHERE ({empty}) AND {w}) AS ranked "
         f"WHERE k <= ? ORDER BY office, id", args + [limit])
     for r in rows:
         gaps[r["office"]].append({

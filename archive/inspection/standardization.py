@@ -40,7 +40,7 @@ def standardization_report(settings, *, office: str | None = None, year: int | N
     comp = completeness or completeness_report(settings, office=office, year=year, rules=rules, county=county,
                                                fixity="off", today=today)
     comp_by = {o["code"]: o for o in comp.to_dict()["offices"]}
-    conn = catalog.connect(settings.catalog_path)
+    conn = catalog.connect(settings.catalog_url)
     try:
         generated = _generated(conn, year)
         archived_ledgers = _archived_ledgers(conn, year)

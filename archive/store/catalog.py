@@ -1,13 +1,17 @@
-"""The catalog (SQLite, WAL): offices, records, volumes, events. The source of truth."""
+"""The catalog: offices, records, volumes, events and the server's tables. The source of truth.
+SQLite (WAL) by default; PostgreSQL when the root's settings name a `postgresql://` URL (archive.store.db)."""
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
 from archive.common.errors import RootError
+
+from . import db
 
 SCHEMA_VERSION = 1
 
@@ -88,6 +92,86 @@ CREATE TABLE IF NOT EXISTS events (
     record_id  INTEGER,
     detail     TEXT NOT NULL DEFAULT '{}'
 );
+-- accounts of the county server (archive.accounts): clerk / archivist / inspector / admin
+CREATE TABLE IF NOT EXISTS users (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL UNIQUE,
+    role        TEXT NOT NULL,            -- clerk / archivist / inspector / admin
+    office      TEXT,                     -- 机构代码: a clerk's own office
+    pw_hash     TEXT NOT NULL,            -- scrypt$n$r$p$salt$hash (hex)
+    disabled    INTEGER NOT NULL DEFAULT 0,
+    created_at  TEXT NOT NULL,
+    changed_at  TEXT NOT NULL
+);
+-- failed logins, for lock-out (per name) and slow-down (per address); cleared for a name on success
+CREATE TABLE IF NOT EXISTS login_failures (
+    id       INTEGER PRIMARY KEY,
+    at       REAL NOT NULL,               -- unix time
+    name     TEXT NOT NULL,
+    address  TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS login_failures_name ON login_failures (name, at);
+CREATE INDEX IF NOT EXISTS login_failures_address ON login_failures (address, at);
+-- server-side sessions: the cookie holds a random token, the table its sha256
+CREATE TABLE IF NOT EXISTS sessions (
+    token_hash  TEXT PRIMARY KEY,
+    user_id     INTEGER NOT NULL REFERENCES users(id),
+    created     REAL NOT NULL,
+    last_seen   REAL NOT NULL,
+    address     TEXT NOT NULL DEFAULT ''
+);
+-- 利用登记: every view, page image, download, export, search, report download of the server
+CREATE TABLE IF NOT EXISTS use_log (
+    id         INTEGER PRIMARY KEY,
+    at         TEXT NOT NULL,
+    user_name  TEXT NOT NULL,
+    role       TEXT NOT NULL,
+    address    TEXT NOT NULL DEFAULT '',
+    action     TEXT NOT NULL,             -- view / page_image / download / export / search / report_download / login …
+    target     TEXT NOT NULL DEFAULT '',  -- record id, file, query
+    office     TEXT,
+    detail     TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX IF NOT EXISTS use_log_at ON use_log (at);
+-- background jobs of the county server (archive.jobs): ingest, bind, generate, with state and progress
+CREATE TABLE IF NOT EXISTS jobs (
+    id           INTEGER PRIMARY KEY,
+    kind         TEXT NOT NULL,             -- ingest / bind / generate
+    state        TEXT NOT NULL DEFAULT 'queued',  -- queued → running → done / failed; interrupted by a restart
+    user_name    TEXT,                      -- who asked for it
+    office       TEXT,                      -- the office it is for (clerks see their own office's jobs)
+    params       TEXT NOT NULL DEFAULT '{}',   -- JSON: what to do
+    progress     TEXT NOT NULL DEFAULT '{}',   -- JSON: files done/total, pages, OCR pages, last message
+    result       TEXT,                      -- JSON when done
+    error        TEXT,                      -- Chinese message when failed
+    restarts     INTEGER NOT NULL DEFAULT 0,
+    created_at   TEXT NOT NULL,
+    started_at   TEXT,
+    finished_at  TEXT
+);
+CREATE INDEX IF NOT EXISTS jobs_state ON jobs (state, id);
+-- 著录 corrections (archive.description): one row per changed field, who and when
+CREATE TABLE IF NOT EXISTS history (
+    id         INTEGER PRIMARY KEY,
+    at         TEXT NOT NULL,
+    user_name  TEXT NOT NULL,             -- OS user (command line) or the server's user
+    source     TEXT NOT NULL,             -- cli / catalog import / web
+    record_id  INTEGER NOT NULL,
+    field      TEXT NOT NULL,             -- title, doc_date, …; archival_code when a 档号 is withdrawn
+    old_value  TEXT,
+    new_value  TEXT,
+    action     TEXT NOT NULL DEFAULT 'edit'   -- edit / confirm (待核 cleared, value kept) / withdraw
+);
+CREATE INDEX IF NOT EXISTS history_record ON history (record_id, id);
+-- bound volumes whose records changed afterwards (a volume counts while not superseded)
+CREATE TABLE IF NOT EXISTS rebind_needed (
+    id         INTEGER PRIMARY KEY,
+    volume_id  INTEGER NOT NULL,
+    record_id  INTEGER NOT NULL,
+    at         TEXT NOT NULL,
+    user_name  TEXT NOT NULL,
+    fields     TEXT NOT NULL DEFAULT '[]'  -- JSON list of the changed fields
+);
 """
 
 
@@ -95,33 +179,51 @@ def now() -> str:
     return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
 
 
-def connect(path: Path | str, *, create: bool = False) -> sqlite3.Connection:
-    """Open the catalog (WAL mode, rows as sqlite3.Row). `create` makes the schema."""
-    path = Path(path)
-    if not create and not path.is_file():
-
-        raise RootError(f"找不到档案目录数据库 {path}。请先运行 minzheng init")
-    conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
-    conn.row_factory = sqlite3.Row
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
-    conn.execute("PRAGMA foreign_keys=ON")
-    conn.execute("PRAGMA busy_timeout=30000")
+def connect(target: Path | str, *, create: bool = False):
+    """Open the catalog: a SQLite file (WAL mode, rows as sqlite3.Row) or, for a `postgresql://` URL, a
+    PostgreSQL database through archive.store.db (same SQL, same row behaviour). `create` makes the schema."""
+    if db.is_postgres(target):
+        conn = db.connect_postgres(str(target), SCHEMA, create=create)
+    else:
+        path = db.sqlite_path(target)
+        conn = db.connect_sqlite(path, create=create)
+        if create:
+            conn.executescript(SCHEMA)
     if create:
-        conn.executescript(SCHEMA)
         conn.execute(
             "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
         )
     else:
-        _check_version(conn, path)
+        _check_version(conn, target)
+        _add_missing_tables(conn)
     return conn
 
 
-def _check_version(conn: sqlite3.Connection, path: Path) -> None:
+_TABLES = frozenset(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", SCHEMA))
+
+
+def _add_missing_tables(conn: sqlite3.Connection) -> None:
+    """A root made by an older version gets the tables added since (all `IF NOT EXISTS`)."""
+    if db.dialect_of(conn) == "postgresql":
+        have = {r[0] for r in conn.execute("SELECT table_name FROM information_schema.tables "
+                                           "WHERE table_schema = current_schema()")}
+    else:
+        have = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if not _TABLES <= have:
+        conn.executescript(SCHEMA)
+
+
+def _check_version(conn, target) -> None:
+    path = db.describe(target)
     try:
         row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
     except sqlite3.DatabaseError as e:
         raise RootError(f"{path} 不是有效的档案目录数据库：{e}")
+    except Exception as e:            # PostgreSQL: a database that holds no catalog
+        if db.dialect_of(conn) != "postgresql":
+            raise
+        raise RootError(f"{path} 中没有档案目录（{type(e).__name__}）。请先用 minzheng catalog migrate 迁移，"
+                        "或用 minzheng init 新建") from None
     if row is None or int(row["value"]) > SCHEMA_VERSION:
         raise RootError(f"{path} 的数据库版本（{row and row['value']}）比本程序新，请升级 minzheng")
 

@@ -17,6 +17,7 @@ TEMPLATES_DIR = PROJECT_DIR / "templates"
 SAMPLES_DIR = PROJECT_DIR / "samples"
 DEFAULTS_FILE = TEMPLATES_DIR / "county-defaults.toml"
 CONFIG_NAME = "minzheng.toml"
+CATALOG_URL_ENV = "MINZHENG_CATALOG_URL"
 DEFAULT_ROOT = "./minzheng-data"
 
 
@@ -60,6 +61,13 @@ class Settings:
     @property
     def catalog_path(self) -> Path:
         return self.root / "catalog.sqlite3"
+
+    @property
+    def catalog_url(self) -> str | Path:
+        """Where the catalog lives: $MINZHENG_CATALOG_URL, else [catalog] url in minzheng.toml
+        (`postgresql://user@host/db`), else the SQLite file in the root."""
+        url = os.environ.get(CATALOG_URL_ENV) or self.data.get("catalog", {}).get("url")
+        return url or self.catalog_path
 
     @property
     def objects_dir(self) -> Path:
