@@ -181,3 +181,45 @@ def test_odd_dates_and_numbers_do_not_stop_ingest(root, tmp_path, body):
     out = ingest(root, a)
     assert len(out["ingested"]) == 1 and out["rejected"] == []
     verify_clean(root)
+
+
+# ---------------------------------------------------------------- household guesses stay in the record's office
+def _recipient(root, office: str):
+    from archive.store.config import load_settings
+    from generators.office import load_county
+
+    county = load_county(load_settings(root))
+    others = {r.name for o in county.offices if o.code != office for r in o.recipients}
+    own = county.office(office).recipients
+    # a recipient whose name no other office has, so that a name match alone would find them
+    return next(r for r in own if r.name not in others and len(r.name) >= 2)
+
+
+@pytest.mark.parametrize("by", ["id", "name"])
+def test_household_guess_stays_within_the_records_office(sample_root, tmp_path, by):
+    lhz = _recipient(sample_root, "LHZ")
+    who = f"申请人：{lhz.name}  身份证号：{lhz.id_number}" if by == "id" else f"申请人：{lhz.name}"
+    p = tmp_path / "申请书.txt"
+    p.write_text(f"最低生活保障申请书\n{who}\n", encoding="utf-8")
+    out = ingest(sample_root, p)                                  # --office QSZ
+    assert len(out["ingested"]) == 1
+    (rec,) = records(sample_root)
+    assert rec["office"] == "QSZ" and rec["household"] is None
+    assert rec["document_type"] == "申请书"                        # the rest is still guessed
+    # the same text filed under the recipient's own office finds the household
+    q = tmp_path / "申请书（龙湖）.txt"
+    q.write_text(f"最低生活保障申请书\n{who}\n龙湖镇\n", encoding="utf-8")
+    r = mz(sample_root, *[a if a != "QSZ" else "LHZ" for a in INGEST], q)
+    assert r.exit_code == 0, r.output
+    rec = records(sample_root)[-1]
+    assert rec["office"] == "LHZ" and rec["household"] == lhz.id_number and "household" in rec["needs_review"]
+
+
+def test_no_office_no_household_guess(sample_root, tmp_path):
+    lhz = _recipient(sample_root, "LHZ")
+    p = tmp_path / "申请书.txt"
+    p.write_text(f"申请书\n申请人：{lhz.name}  身份证号：{lhz.id_number}\n", encoding="utf-8")
+    r = mz(sample_root, "ingest", "--jobs", "1", "--no-ocr", p)
+    assert r.exit_code == 0, r.output
+    (rec,) = records(sample_root)
+    assert rec["office"] is None and rec["household"] is None

@@ -14,12 +14,16 @@ log = logging.getLogger(__name__)
 GUESSED_FIELDS = ("title", "doc_number", "author", "doc_date")
 
 
-def _households(settings) -> dict[str, str]:
-    """{id_number: name} of the county's aid recipients, for classify_record; {} when there is no office data."""
+def _households(settings) -> dict[str, dict[str, str]]:
+    """{office code: {id_number: name}} of the county's aid recipients, for classify_record; {} when there is
+    no office data. A record's household is looked for among its own office's recipients only."""
     try:
         county = load_county(settings)
-        return {r.id_number: r.name for o in county.offices for r in o.recipients}
-    except Exception as e:   # no office data, or the generators package is not ready: classification without names
+        by_office: dict[str, dict[str, str]] = {}
+        for o in county.offices:
+            by_office.setdefault(o.code.upper(), {}).update({r.id_number: r.name for r in o.recipients})
+        return by_office
+    except Exception as e:   # noqa: BLE001 - no office data: classification without names
         log.debug("未载入救助对象名单：%s", e)
         return {}
 
@@ -28,7 +32,7 @@ def _safely(what: str, rec: dict, fn, empty):
     """A guess that fails is logged and left empty: guessing never fails an ingest."""
     try:
         return fn()
-    except Exception:   # noqa: BLE001 - any bug in a guess: the file is still ingested, the field stays empty
+    except Exception:   # any bug in a guess: the file is still ingested, the field stays empty
         log.warning("推断%s失败（%s），该项留空", what, rec.get("original_name"), exc_info=True)
         return empty
 
@@ -38,7 +42,7 @@ class Guesser:
 
     def __init__(self, settings):
         self.settings = settings
-        self.households: dict[str, str] | None = None
+        self.households: dict[str, dict[str, str]] | None = None
 
     def fill(self, rec: dict, pages: list[str]) -> tuple[dict, list[str]]:
         """Fields the manifest and options left empty, guessed from the text and marked needs_review."""
@@ -60,8 +64,10 @@ class Guesser:
         if not rec.get("household") or not rec.get("document_type"):
             if self.households is None:
                 self.households = _households(self.settings)
-            household, doc_type = _safely("户和文件类型", rec, lambda: classify_record(title, text, self.households),
-                                          (None, None))
+            # never a recipient of another office; a record without an office gets no household guess
+            office = str(rec.get("office") or "").upper()
+            own = self.households.get(office, {}) if office else {}
+            household, doc_type = _safely("户和文件类型", rec, lambda: classify_record(title, text, own), (None, None))
             if household and not rec.get("household"):
                 updates["household"] = household
                 review.append("household")

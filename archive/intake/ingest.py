@@ -125,7 +125,7 @@ class _Run:
     def admit(self, path: Path) -> Job | None:
         try:
             return self._admit(path)
-        except Exception as e:   # noqa: BLE001 - a bug or a damaged file: this file is rejected, the batch goes on
+        except Exception as e:   # a bug or a damaged file: this file is rejected, the batch goes on
             log.warning("导入 %s 时出错", path, exc_info=True)
             self.reject(path.name, "catalog_record", _unexpected(e))
             return None
@@ -217,7 +217,7 @@ class _Run:
         except OSError as e:      # disk full, permissions: not the file's fault, finished by the next run
             log.warning("保存 %s 的文字时出错", job.name, exc_info=True)
             self.defer(job, "extract_text", f"无法保存提取的文字（{e.strerror or e}）")
-        except Exception as e:   # noqa: BLE001
+        except Exception as e:
             log.warning("处理 %s 的文字时出错", job.name, exc_info=True)
             self.drop(job, "extract_text", _unexpected(e))
 
@@ -306,7 +306,7 @@ class _Run:
             self._index(batch)
         except IndexBusyError:
             raise
-        except Exception:   # noqa: BLE001 - find the document the index refused; the others go on
+        except Exception:   # find the document the index refused; the others go on
             log.warning("写入索引出错，逐件重试", exc_info=True)
             self._rollback()
             for one in batch:
@@ -314,7 +314,7 @@ class _Run:
                     self._index([one])
                 except IndexBusyError:
                     raise
-                except Exception as e:   # noqa: BLE001
+                except Exception as e:
                     log.warning("%s 未能写入索引", one[0].name, exc_info=True)
                     self._rollback()
                     self.defer(one[0], "index_text", f"未能写入全文索引（{type(e).__name__}）")
@@ -322,7 +322,7 @@ class _Run:
     def _rollback(self) -> None:
         try:
             self.open_index().rollback()
-        except Exception:   # noqa: BLE001
+        except Exception:
             log.debug("索引回滚失败", exc_info=True)
 
     def _index(self, batch: list) -> None:
