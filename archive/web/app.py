@@ -1,8 +1,6 @@
-"""The Flask app: configuration, password check, read-only catalog per request, Chinese error pages."""
+"""The Flask app: configuration, who may ask (auth.py), read-only catalog per request, Chinese error pages."""
 from __future__ import annotations
 
-import base64
-import hmac
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -10,9 +8,13 @@ from pathlib import Path
 
 from flask import Flask, Response, g, render_template, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from archive.common.errors import MinzhengError, NotFoundError
 
+from . import auth
+from .admin import bp as admin_bp
+from .login import bp as login_bp
 from .params import ParamError
 from .views import web
 
@@ -27,36 +29,58 @@ ERROR_TITLES = {
     404: "找不到该页面",
     405: "不支持的请求方式",
     413: "请求太大",
+    429: "尝试太频繁",
     500: "服务器内部错误",
 }
 
 
+LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "127.0.0.1", "::1"})
+
+
 @dataclass
 class WebContext:
-    """What every request needs: the root's settings, the password, and the search worker pool."""
+    """What every request needs: the root's settings, how the server was started, the search worker pool.
+
+    loopback: bound to a loopback address (the password-less read-only mode is allowed then, if no
+    accounts exist). allowed_hosts: the Host names accepted (loopback names always). tls: served over
+    TLS (cookies get Secure)."""
 
     settings: object
     password: str | None = None
     search_timeout: float = 10.0
+    loopback: bool = True
+    allowed_hosts: frozenset = LOOPBACK_NAMES
+    tls: bool = False
+    secret: bytes | None = None
     pool: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(4, thread_name_prefix="mz-search"))
 
 
-def create_app(settings, password: str | None = None, *, search_timeout: float = 10.0) -> Flask:
+def server_settings(settings) -> dict:
+    """The `[server]` table of minzheng.toml: hosts (list of names), behind_https_proxy (bool)."""
+    data = getattr(settings, "data", None) or {}
+    server = data.get("server") if isinstance(data, dict) else None
+    return server if isinstance(server, dict) else {}
+
+
+def create_app(settings, password: str | None = None, *, search_timeout: float = 10.0, loopback: bool = True,
+               allowed_hosts=(), tls: bool = False) -> Flask:
+    """The app. allowed_hosts: names besides the loopback ones and minzheng.toml's [server] hosts."""
     app = Flask("archive.web", root_path=str(HERE), template_folder="templates", static_folder="static")
     app.config.update(JSON_AS_ASCII=False, MAX_CONTENT_LENGTH=64 * 1024, SEND_FILE_MAX_AGE_DEFAULT=3600)
+    server = server_settings(settings)
+    hosts = {h.strip().lower().strip("[]").rstrip(".") for h in [*allowed_hosts, *(server.get("hosts") or [])]
+             if isinstance(h, str) and h.strip()}
     app.extensions["minzheng"] = WebContext(settings=settings, password=password or None,
-                                            search_timeout=search_timeout)
+                                            search_timeout=search_timeout, loopback=loopback,
+                                            allowed_hosts=frozenset(LOOPBACK_NAMES | hosts), tls=tls)
+    if server.get("behind_https_proxy"):
+        # the proxy (nginx) says the client's address and that it spoke https: trust one hop
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=0)
 
-
+    auth.install(app)
+    app.register_blueprint(login_bp)
+    app.register_blueprint(admin_bp)
     app.register_blueprint(web)
-
-    @app.before_request
-    def _require_password():
-        ctx: WebContext = app.extensions["minzheng"]
-        if ctx.password and not _password_ok(request.headers.get("Authorization", ""), ctx.password):
-            resp = _error_page(401, "本页面需要密码。请输入启动 minzheng serve 时设置的密码（用户名可随意填写）。")
-            resp.headers["WWW-Authenticate"] = 'Basic realm="minzheng", charset="UTF-8"'
-            return resp
 
     @app.teardown_appcontext
     def _close_catalog(exc):
@@ -89,7 +113,10 @@ def create_app(settings, password: str | None = None, *, search_timeout: float =
     @app.errorhandler(HTTPException)
     def _http_error(e: HTTPException):
         detail = e.description if isinstance(e.description, str) and _is_chinese(e.description) else ""
-        return _error_page(e.code or 500, detail)
+        resp = _error_page(e.code or 500, detail)
+        if e.code == 401:
+            resp.headers["WWW-Authenticate"] = 'Basic realm="minzheng", charset="UTF-8"'
+        return resp
 
     @app.errorhandler(Exception)
     def _unexpected(e):
@@ -103,23 +130,12 @@ def _is_chinese(s: str) -> bool:
     return any("\u4e00" <= c <= "\u9fff" for c in s)
 
 
-def _password_ok(header: str, password: str) -> bool:
-    if not header.lower().startswith("basic "):
-        return False
-    try:
-        decoded = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8")
-    except (ValueError, UnicodeDecodeError):
-        return False
-    _, _, given = decoded.partition(":")
-    return hmac.compare_digest(given.encode("utf-8"), password.encode("utf-8"))
-
-
 def _error_page(code: int, detail: str = "") -> Response:
     title = ERROR_TITLES.get(code, "出错了")
     if not detail:
         detail = {
             404: "地址不存在，或该记录、案卷已不在档案库中。请从检索页重新查找。",
-            405: "本服务只读，只能查看。",
+            405: "此地址不支持这种请求方式。",
         }.get(code, "")
     try:
         html = render_template("error.html", code=code, title=title, detail=detail)

@@ -1,0 +1,68 @@
+"""Accounts of the county server: users and roles (clerk, archivist, inspector, admin), scrypt password
+hashes, lock-out after failed logins, server-side sessions, the use log (利用登记), and who may see which
+office's records and full identity numbers."""
+from .model import READER, READER_ROLE, ROLE_NAMES, ROLES, User
+from .passwords import MIN_LENGTH, check_strength, hash_password, verify_password
+from .rights import can_see_office, mask_ids, sees_full_ids, shown_ids
+from .sessions import (
+    IDLE_SECONDS,
+    csrf_for,
+    csrf_ok,
+    end_session,
+    server_secret,
+    session_user,
+    start_session,
+)
+from .uselog import ACTIONS, UseFilter, export_xlsx, record_use, use_rows
+from .users import (
+    LOCK_SECONDS,
+    MAX_FAILURES,
+    Attempt,
+    LoginRefused,
+    add_user,
+    any_accounts,
+    authenticate,
+    get_user,
+    list_users,
+    set_disabled,
+    set_password,
+)
+
+__all__ = [
+    "ACTIONS",
+    "IDLE_SECONDS",
+    "LOCK_SECONDS",
+    "MAX_FAILURES",
+    "MIN_LENGTH",
+    "READER",
+    "READER_ROLE",
+    "ROLES",
+    "ROLE_NAMES",
+    "Attempt",
+    "LoginRefused",
+    "UseFilter",
+    "User",
+    "add_user",
+    "any_accounts",
+    "authenticate",
+    "can_see_office",
+    "check_strength",
+    "csrf_for",
+    "csrf_ok",
+    "end_session",
+    "export_xlsx",
+    "get_user",
+    "hash_password",
+    "list_users",
+    "mask_ids",
+    "record_use",
+    "sees_full_ids",
+    "server_secret",
+    "session_user",
+    "set_disabled",
+    "set_password",
+    "shown_ids",
+    "start_session",
+    "use_rows",
+    "verify_password",
+]
