@@ -102,7 +102,8 @@ def ledger_pdf(office: Office, spec: LedgerSpec, year: int, today: date, target:
 
     with atomic_path(target) as tmp:
         doc = SimpleDocTemplate(str(tmp), pagesize=landscape(A4), leftMargin=15 * mm, rightMargin=15 * mm,
-                                topMargin=18 * mm, bottomMargin=16 * mm, title=page_title, author=office.full_name)
+                                topMargin=18 * mm, bottomMargin=16 * mm, title=page_title, author=office.full_name,
+                                initialFontName=font)       # else reportlab references Helvetica
         doc.build([Paragraph(escape(f"{office.full_name}{spec.title}"), title_style),
                    Paragraph(escape(subtitle), sub_style),
                    Spacer(1, 4 * mm), table], onFirstPage=on_page, onLaterPages=on_page)

@@ -175,3 +175,40 @@ def test_commands_have_help(invoke):
     for cmd in ("completeness", "standardization"):
         r = invoke(None, "report", cmd, "--help")
         assert "--format" in r.stdout and "--out" in r.stdout
+
+
+# ---------------------------------------------------------------- the PDFs as a reader sees them
+def test_report_pdfs_draw_every_character_with_an_embedded_glyph(built):
+    from pdfcheck import check_pdf, glyph_stats, unembedded_fonts
+
+    for pdf in (built["files"]["pdf"], built["sfiles"]["pdf"]):
+        assert check_pdf(pdf) == []                   # glyphs, embedded fonts, within the printable area
+        assert unembedded_fonts(pdf) == []            # not even Helvetica referenced
+        assert glyph_stats(pdf).chars > 500
+
+
+def test_standardization_pdf_verdicts_are_words_a_reader_tells_apart(built):
+    from pdfcheck import rows_of
+
+    std = built["std"]
+    rows = [r.split() for page in rows_of(built["sfiles"]["pdf"]).values() for r in page]
+    for o in std["offices"]:                          # the 总评 row: code, name, score, then 是/否
+        verdict = "是" if o["qualifies"] else "否"
+        assert [o["code"], o["name"], f"{o['score']:g}", verdict] in [r[:4] for r in rows], o["code"]
+    assert {"合格", "不合格"} <= {w for r in rows for w in r}       # the 结果 column of the 检查项 table
+
+
+def test_report_pdf_subset_covers_rows_not_only_titles(tmp_path):
+    """A character that only occurs in a table cell (here a rare surname) is drawn with its own glyph."""
+    from pdfcheck import check_pdf
+
+    rep = {"kind": "standardization", "county": "青山县", "rules": "默认规则", "generated_at": "2026-01-02T03:04:05",
+           "pass_score": 90, "filters": {}, "summary": {"offices": 1, "qualified": 1, "mean_score": 95},
+           "offices": [{"code": "QSZ", "name": "青山镇", "score": 95, "qualifies": True, "failed_essential": [],
+                        "failed": ["挂牌"], "items": [
+                            {"name": "人员配备", "essential": True, "weight": 20, "passed": True, "points": 20,
+                             "evidence": "主任：龑翀；协理员：亓官燚、氹仔㭎"},
+                            {"name": "挂牌", "essential": False, "weight": 5, "passed": False, "points": 0,
+                             "evidence": "未挂“民政办”牌子"}]}]}
+    out = generators.render_report(rep, "pdf", tmp_path / "s.pdf")
+    assert check_pdf(out) == []

@@ -3,7 +3,6 @@ embedded subset of a CJK font."""
 from __future__ import annotations
 
 import io
-import json
 
 from archive.common.cjk_font import serif_font_for
 
@@ -26,10 +25,20 @@ def render_pdf(rep: dict) -> bytes:
     )
 
     views, chart = views_of(rep)
-    # the PDF carries its own font: a Noto Serif CJK subset of every character the report can show
-    drawn = json.dumps(rep, ensure_ascii=False) + title_of(rep) + subtitle_of(rep) + "".join(summary_lines(rep))
-    drawn += "".join(v.title + (v.note or "") + "".join(h for _, h in v.columns) for v in views)
-    font = serif_font_for(drawn + "第页共行此处列出前完整清单见或格式无。")
+    sections = []                  # (heading, note, notice, table rows as strings) for each view
+    for n, v in enumerate(views, 1):
+        rows = v.rows[:MAX_DOC_ROWS]
+        notice = (f"共 {len(v.rows)} 行，此处列出前 {len(rows)} 行；完整清单见 xlsx 或 csv 格式。"
+                  if len(v.rows) > len(rows) else "")
+        table = [[h for _, h in v.columns]]
+        table += [["" if r.get(k) is None else str(r.get(k)) for k, _ in v.columns] for r in rows]
+        sections.append((f"{n}. {v.title}", v.note, notice, table if rows else None))
+    # the PDF carries its own font: a Noto Serif CJK subset of exactly the characters drawn, so no
+    # character falls back to the font's empty box
+    drawn = [title_of(rep), subtitle_of(rep), *summary_lines(rep), "第页", "无。"]
+    for heading, note, notice, table in sections:
+        drawn += [heading, note, notice, *("".join(row) for row in table or [])]
+    font = serif_font_for("".join(drawn))
     title = ParagraphStyle("t", fontName=font, fontSize=18, leading=24, alignment=1, spaceAfter=4)
     sub = ParagraphStyle("s", fontName=font, fontSize=9, leading=12, alignment=1, spaceAfter=8)
     body = ParagraphStyle("b", fontName=font, fontSize=10.5, leading=15)
@@ -41,7 +50,8 @@ def render_pdf(rep: dict) -> bytes:
     page = landscape(A4)
     margin = 18 * mm
     doc = SimpleDocTemplate(buf, pagesize=page, leftMargin=margin, rightMargin=margin, topMargin=margin,
-                            bottomMargin=margin, title=title_of(rep), author="minzheng")
+                            bottomMargin=margin, title=title_of(rep), author="minzheng",
+                            initialFontName=font)          # else reportlab references Helvetica
     width = page[0] - 2 * margin
 
     def page_no(canvas, d):
@@ -54,21 +64,21 @@ def render_pdf(rep: dict) -> bytes:
     story += [Paragraph(_esc(line), body) for line in summary_lines(rep)]
     if chart.labels:
         story += [Spacer(1, 6), Image(io.BytesIO(chart_png(chart)), width=200 * mm, height=200 * mm * 700 / 1600)]
-    for n, v in enumerate(views, 1):
-        story.append(Paragraph(_esc(f"{n}. {v.title}"), h1))
-        if v.note:
-            story.append(Paragraph(_esc(v.note), body))
-        if not v.rows:
+    for v, (heading, note, notice, table) in zip(views, sections):
+        story.append(Paragraph(_esc(heading), h1))
+        if note:
+            story.append(Paragraph(_esc(note), body))
+        if table is None:
             story.append(Paragraph("无。", body))
             continue
-        rows = v.rows[:MAX_DOC_ROWS]
-        if len(v.rows) > len(rows):
-            story.append(Paragraph(f"共 {len(v.rows)} 行，此处列出前 {len(rows)} 行；完整清单见 xlsx 或 csv 格式。", body))
-        data = [[Paragraph(_esc(h), head) for _, h in v.columns]]
-        data += [[Paragraph(_esc("" if r.get(k) is None else str(r.get(k))), cell) for k, _ in v.columns] for r in rows]
+        if notice:
+            story.append(Paragraph(_esc(notice), body))
+        data = [[Paragraph(_esc(h), head) for h in table[0]]]
+        data += [[Paragraph(_esc(c), cell) for c in row] for row in table[1:]]
         rel = v.widths or [1.0] * len(v.columns)
         t = LongTable(data, colWidths=[width * x / sum(rel) for x in rel], repeatRows=1)
         t.setStyle(TableStyle([
+            ("FONT", (0, 0), (-1, -1), font, 8.5),       # the cells' own font: else Helvetica is referenced
             ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DDE6F0")),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
