@@ -29,7 +29,7 @@ def text_pdf(path: Path, pages: list[str], size=A4, top_line: str | None = None)
 
     if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    c = canvas.Canvas(str(path), pagesize=size)
+    c = canvas.Canvas(str(path), pagesize=size, initialFontName="STSong-Light")
     for i, text in enumerate(pages):
         if i == 0 and top_line:
             c.setFont("STSong-Light", 16)

@@ -150,8 +150,9 @@ def test_unrenderable_record_is_reported_not_dropped(root, tmp_path, invoke):
     assert any("未能装入" in t for t, _, _ in notes)
 
 
-def test_bind_refuses_without_records_in_empty_archive(root, invoke):
-    r = _bind(invoke, root, ok=False)
+def test_bind_refuses_without_records_in_empty_archive(sample_root, invoke):
+    """A known office (the sample county's data) but nothing ingested yet: nothing to bind, exit 1."""
+    r = _bind(invoke, sample_root, ok=False)
     assert r.exit_code == 1 and "还没有任何记录" in r.stderr
 
 

@@ -84,7 +84,7 @@ def prepare_sources(settings, records: list[dict], fonts: Fonts, work_dir: Path)
                 out[rec["id"]] = Source(rec["id"], _check_pdf(obj))
             elif kind in ("jpeg", "png", "tiff", "image"):
                 dest = work_dir / f"r{rec['id']}.pdf"
-                image_to_pdf(obj, dest, kind)
+                image_to_pdf(obj, dest, kind, fonts.serif)
                 out[rec["id"]] = Source(rec["id"], dest)
             elif kind in OFFICE_EXT:
                 office.append((rec, obj, kind))
@@ -128,19 +128,19 @@ def read_text(path: Path, encoding: str | None = None) -> str:
         return data.decode("utf-8", "replace")
 
 
-def image_to_pdf(src: Path, dest: Path, kind: str) -> None:
+def image_to_pdf(src: Path, dest: Path, kind: str, font: str) -> None:
     """One A4 page per image frame; the image fills the page without cropping, at its own pixels."""
     from reportlab import rl_config
 
     saved = rl_config.useA85
     rl_config.useA85 = 0     # binary streams: ASCII85 in pure Python costs ~1 s per scan and 25 % in size
     try:
-        _image_to_pdf(src, dest, kind)
+        _image_to_pdf(src, dest, kind, font)
     finally:
         rl_config.useA85 = saved
 
 
-def _image_to_pdf(src: Path, dest: Path, kind: str) -> None:
+def _image_to_pdf(src: Path, dest: Path, kind: str, font: str) -> None:
     from PIL import Image, ImageSequence
 
     with Image.open(src) as im:
@@ -155,7 +155,7 @@ def _image_to_pdf(src: Path, dest: Path, kind: str) -> None:
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas
 
-    c = canvas.Canvas(str(dest), pageCompression=1)
+    c = canvas.Canvas(str(dest), pageCompression=1, initialFontName=font)   # else Helvetica is referenced
     with Image.open(src) as im:
         frames = [src] if kind == "jpeg" else ImageSequence.Iterator(im)
         for frame in frames:
@@ -193,7 +193,7 @@ def text_to_pdf(text: str, dest: Path, fonts: Fonts, size: float = 12) -> None:
                 line = ""
             line += ch
         lines.append(line)
-    c = canvas.Canvas(str(dest), pagesize=A4)
+    c = canvas.Canvas(str(dest), pagesize=A4, initialFontName=fonts.serif)
     y = A4[1] - top
     for line in lines or [""]:
         if y < bottom:

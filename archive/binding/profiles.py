@@ -15,6 +15,7 @@ from archive.store.config import Settings, read_toml
 
 MM = 72 / 25.4          # points per millimetre
 A4 = (210 * MM, 297 * MM)
+PRINTABLE_MM = 5        # office printers leave about this much of every edge unprinted: nothing we draw goes there
 
 COVER_FIELDS = {
     "fonds_name": "全宗名称", "unit": "立卷单位", "class_name": "类目名称", "volume_title": "案卷题名",
@@ -41,7 +42,7 @@ SCHEMA: dict[str, dict[str, tuple]] = {
     "font": {"family": ("str", ("serif", "sans")), "size": ("num", (6, 20))},
     "page_numbers": {"position": ("str", PAGE_NUMBER_POSITIONS), "color": ("str", tuple(COLORS)),
                      "size": ("num", (6, 24)), "restart_per_item": ("bool", None),
-                     "edge_distance": ("num", (3, 30)), "side_distance": ("num", (3, 40))},
+                     "edge_distance": ("num", (PRINTABLE_MM, 30)), "side_distance": ("num", (PRINTABLE_MM, 40))},
     "stamp": {"width": ("num", (20, 80)), "height": ("num", (8, 40)), "color": ("str", tuple(COLORS)),
               "position": ("str", STAMP_POSITIONS), "cells": ("grid", STAMP_CELLS)},
     "volume": {"max_pages": ("int", (1, 2000)), "box_thickness": ("int", (20, 30, 40, 50)),

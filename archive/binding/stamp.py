@@ -3,7 +3,8 @@
 Where the stamp goes: the first page of a document is rendered small (pdftoppm), its ink is mapped
 onto a 1 mm grid of the bound page, and the stamp is put in the highest free spot of the top band,
 nearest the profile's preferred position; if no full-size spot is free it is scaled down (to 55 %);
-if still nothing is free it goes where it covers the least ink and the caller reports it.
+if still nothing is free it goes where it covers the least ink and the caller reports it. The stamp stays inside what a printer prints
+(PRINTABLE_MM from every edge) and out of the binding margin, where the binding would hide it.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from archive.common.tools import PDFTOPPM
 
-from .profiles import MM, Profile
+from .profiles import MM, PRINTABLE_MM, Profile
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +24,7 @@ INK_LEVEL = 170          # grey value below which a rendered pixel counts as ink
 SCALES = (1.0, 0.85, 0.7, 0.55)
 TOP_BAND_MM = 45         # how far down from the top edge the stamp may move
 BAND_ROWS = TOP_BAND_MM + 2   # rows of the ink map (mm from the top edge)
-MIN_TOP_MM = 3           # never closer than this to the top edge
+MIN_TOP_MM = PRINTABLE_MM  # never closer than this to the top edge
 
 
 @dataclass
@@ -107,7 +108,11 @@ def place_stamp(ink: InkMap, profile: Profile, page_w: float, page_h: float, rec
     w_mm, h_mm = page_w / MM, page_h / MM
     inner = profile.margin("binding") / MM
     outer = profile.margin("outer") / MM
-    left_m, right_m = (inner, outer) if (recto or not profile.double_sided) else (outer, inner)
+    binding_left = recto or not profile.double_sided
+    left_m, right_m = (inner, outer) if binding_left else (outer, inner)
+    # how close to each side edge the stamp may go: not into the binding margin, not into the unprinted edge
+    left_lim, right_lim = (max(inner, PRINTABLE_MM), PRINTABLE_MM) if binding_left else \
+        (PRINTABLE_MM, max(inner, PRINTABLE_MM))
     pos = profile["stamp"]["position"]
     res_mm = [(x0 / MM, (page_h - y1) / MM, x1 / MM, (page_h - y0) / MM) for x0, y0, x1, y1 in reserved]
 
@@ -121,7 +126,7 @@ def place_stamp(ink: InkMap, profile: Profile, page_w: float, page_h: float, rec
     best: tuple[int, float, float, float] | None = None
     for s in SCALES:
         w, h = sw * s, sh * s
-        lo, hi = max(2.0, min(left_m, 10.0)), w_mm - max(2.0, min(right_m, 10.0)) - w
+        lo, hi = left_lim, w_mm - right_lim - w
         preferred = {"top-right": w_mm - right_m - w, "top-left": left_m,
                      "top-center": (w_mm - w) / 2}[pos]
         preferred = min(max(preferred, lo), hi)

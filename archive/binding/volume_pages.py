@@ -273,7 +273,7 @@ def draw_labels(path, vol: VolumeInfo, profile: Profile, fonts) -> None:
     """labels.pdf: page 1 the spine label at the box's real thickness, page 2 the box label; with cut marks."""
     from reportlab.pdfgen import canvas
 
-    c = canvas.Canvas(str(path), pagesize=A4)
+    c = canvas.Canvas(str(path), pagesize=A4, initialFontName=fonts.serif)   # else Helvetica is referenced
     c.setTitle(f"{vol.archival_code} 脊背和盒面标签")
     thick = int(profile["volume"]["box_thickness"]) * MM
     h = 270 * MM

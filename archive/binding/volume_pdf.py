@@ -45,11 +45,11 @@ def write_volume(vdir: Path, vol: VolumeInfo, docs: list[SourceDoc], prof: Profi
     warnings: list[str] = []
     # ---- draw_front / draw_back
     front_pdf, back_pdf, overlay_pdf = vdir / ".front.pdf", vdir / ".back.pdf", vdir / ".overlay.pdf"
-    c = canvas.Canvas(str(front_pdf), pagesize=A4)
+    c = canvas.Canvas(str(front_pdf), pagesize=A4, initialFontName=fonts.serif)   # else Helvetica is referenced
     draw_cover(c, vol, prof, fonts)
     draw_contents(c, vol, prof, fonts)
     c.save()
-    c = canvas.Canvas(str(back_pdf), pagesize=A4)
+    c = canvas.Canvas(str(back_pdf), pagesize=A4, initialFontName=fonts.serif)
     draw_notes(c, vol, prof, fonts)
     if prof["volume"]["back_cover"]:
         draw_back_cover(c, vol, prof, fonts)
@@ -59,7 +59,7 @@ def write_volume(vdir: Path, vol: VolumeInfo, docs: list[SourceDoc], prof: Profi
     num_font = fonts.serif
     restart = prof["page_numbers"]["restart_per_item"]
     places = _stamp_places(docs, vol, prof, restart, num_font)
-    c = canvas.Canvas(str(overlay_pdf))
+    c = canvas.Canvas(str(overlay_pdf), initialFontName=fonts.serif)
     n = 0
     for d, entry in zip(docs, vol.documents):
         for k, p in enumerate(d.pages):
