@@ -56,3 +56,41 @@ def sample_root(tmp_path, invoke) -> Path:
 
 def as_json(result):
     return json.loads(result.stdout)
+
+
+# ---------------------------------------------------------------- PostgreSQL: a throw-away cluster
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """One PostgreSQL cluster for the session (tests/pgcluster.py); skips, saying why, without the programs."""
+    import shutil
+    import tempfile
+
+    from pgcluster import Cluster, find_bindir
+
+    bindir = find_bindir()
+    if bindir is None:
+        pytest.skip("没有 PostgreSQL 服务器程序（initdb、pg_ctl）：跳过 PostgreSQL 测试。./setup.sh 会安装 postgresql")
+    pytest.importorskip("psycopg", reason="没有安装 psycopg：跳过 PostgreSQL 测试")
+    base = Path(tempfile.mkdtemp(prefix="mzpg-"))
+    cluster = Cluster(base, bindir).start()
+    yield cluster
+    cluster.stop()
+    shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture
+def pg_url(pg_cluster) -> str:
+    """A new, empty database on the session's cluster."""
+    return pg_cluster.new_database()
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def catalog_env(request):
+    """Run a module's archive on both catalog engines: for postgresql, MINZHENG_CATALOG_URL names a new
+    database for the module's duration. Use it in the module's root-building fixture."""
+    with pytest.MonkeyPatch.context() as mp:
+        if request.param == "postgresql":
+            mp.setenv("MINZHENG_CATALOG_URL", request.getfixturevalue("pg_cluster").new_database())
+        else:
+            mp.delenv("MINZHENG_CATALOG_URL", raising=False)
+        yield request.param

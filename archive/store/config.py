@@ -4,11 +4,13 @@ from __future__ import annotations
 import copy
 import logging
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from archive.common.errors import ConfigError, RootError
+from archive.common.files import atomic_write_text
 
 log = logging.getLogger(__name__)
 
@@ -165,3 +167,29 @@ def _check(data: dict) -> None:
     backend = data.get("index", {}).get("backend", "tantivy")
     if backend not in ("tantivy", "whoosh"):
         raise ConfigError(f"minzheng.toml 中 index.backend 只能是 tantivy 或 whoosh，现为 “{backend}”")
+
+
+def set_setting(settings: Settings, section: str, key: str, value: str | None) -> None:
+    """Rewrite `[section] key = "value"` in the root's minzheng.toml, other lines untouched; None removes it."""
+    cfg = settings.config_file
+    text = cfg.read_text(encoding="utf-8") if cfg.is_file() else ""
+    line = "" if value is None else f'{key} = "{value}"'
+    head = re.search(rf"(?m)^\[{re.escape(section)}\]\s*$", text)
+    if head:
+        end = re.search(r"(?m)^\[", text[head.end():])
+        body_end = head.end() + (end.start() if end else len(text) - head.end())
+        body = text[head.end():body_end]
+        pattern = rf'(?m)^{re.escape(key)}\s*=.*\n?'
+        if re.search(pattern, body):
+            body = re.sub(pattern, (line + "\n") if line else "", body, count=1)
+        elif line:
+            body = "\n" + line + body
+        text = text[:head.end()] + body + text[body_end:]
+    elif line:
+        text = text.rstrip("\n") + f"\n\n[{section}]\n{line}\n"
+    atomic_write_text(cfg, text)
+    sect = settings.data.setdefault(section, {})
+    if value is None:
+        sect.pop(key, None)
+    else:
+        sect[key] = value

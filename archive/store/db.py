@@ -134,6 +134,11 @@ class PgCursor:
     def rowcount(self) -> int:
         return self._cur.rowcount
 
+    @property
+    def description(self):
+        """Like sqlite3's: one tuple per column, the name first."""
+        return [(c.name,) for c in self._cur.description] if self._cur.description else None
+
     def fetchone(self):
         return self._cur.fetchone() if self._cur.description else None
 
@@ -179,6 +184,9 @@ class PgConnection:
     def executescript(self, script: str) -> None:
         ddl, _ = translate_ddl(script)
         self.raw.execute(ddl)
+
+    def commit(self) -> None:
+        """Autocommit, as the SQLite connection: statements outside catalog.transaction are committed."""
 
     def close(self) -> None:
         self.raw.close()
