@@ -48,6 +48,11 @@ _EXPORTS = {
     "bind": "archive.binding.bind", "BindReport": "archive.binding.bind",
     "assign_codes": "archive.binding.codes", "CodeReport": "archive.binding.codes",
     "load_profile": "archive.binding.profiles", "Profile": "archive.binding.profiles",
+    # description (著录): correcting the catalog
+    "edit_record": "archive.description", "EditResult": "archive.description",
+    "review_list": "archive.description", "record_history": "archive.description",
+    "volumes_needing_rebind": "archive.description", "export_catalog": "archive.description",
+    "import_catalog": "archive.description",
     # the server
     "create_app": "archive.web", "serve": "archive.web",
 }

@@ -1,11 +1,12 @@
 """The commands of `minzheng`, one module per command group; `cli.py` adds them to the root group."""
 from .bind import bind
+from .catalog import catalog, edit, review
 from .generate import generate
 from .office import init, office
 from .records import ingest, reindex, search, show, verify
 from .report import report
 from .serve import demo, serve
 
-COMMANDS = (init, office, generate, ingest, search, show, verify, reindex, bind, report, serve, demo)
+COMMANDS = (init, office, generate, ingest, search, show, edit, review, catalog, verify, reindex, bind, report, serve, demo)
 
 __all__ = ["COMMANDS"]

@@ -87,9 +87,10 @@ def search(ctx, query, office, category, year, retention, household, document_ty
 @click.argument("key", metavar="记录号|档号")
 @click.option("--text", "with_text", is_flag=True, help="同时显示提取的全文（按页）")
 @click.option("--open", "open_original", is_flag=True, help="用本机的默认程序打开原件（打开的是副本，原件不会被改动）")
+@click.option("--history", "with_history", is_flag=True, help="同时显示著录修改记录（谁、何时、改了哪项、原值、新值）")
 @json_option
 @click.pass_context
-def show(ctx, key, with_text, open_original, as_json):
+def show(ctx, key, with_text, open_original, with_history, as_json):
     """查看一条记录的著录信息；标“（待核）”的字段是从正文推断的，请核对。"""
     settings = settings_of(ctx)
     rec = archive.show_record(settings, key)
@@ -99,15 +100,25 @@ def show(ctx, key, with_text, open_original, as_json):
         if click.launch(str(copy)) != 0:
             click.echo("没有找到能打开它的程序（无图形界面时请直接使用上面的副本路径）", err=True)
     pages = archive.record_text(settings, key) if with_text else None
+    history = archive.record_history(settings, key) if with_history else None
     if as_json:
         out = {k: v for k, v in rec.items() if k != "fields"}
         if pages is not None:
             out["text"] = pages
+        if history is not None:
+            out["history"] = history
         emit(out, as_json=True)
         return
     for f in rec["fields"]:
         if f["value"] not in (None, ""):
             click.echo(f"{f['label']}：{f['value']}")
+    if history is not None:
+        click.echo("\n修改记录：" + ("" if history else "（没有修改过）"))
+        for h in history:
+            what = {"confirm": "核对无误，取消待核", "withdraw": "收回"}.get(h["action"], "修改")
+            value = (f"{h['old'] or '（空）'}" if h["action"] != "edit"
+                     else f"{h['old'] or '（空）'} → {h['new'] or '（空）'}")
+            click.echo(f"  {h['at']}  {h['user']}（{h['source']}）{what} {h['label']}：{value}")
     if pages is not None:
         for i, p in enumerate(pages, 1):
             click.echo(f"\n—— 第 {i} 页 ——")
