@@ -1,16 +1,19 @@
 """Ingest throughput: text-layer PDF pages/s and OCR pages/s (--jobs = all cores), with peak RSS.
 
-    .venv/bin/python benchmarks/ingest.py [--pdfs 40 --pages 5 --scans 6 --jobs N]
+    .venv/bin/python benchmarks/ingest.py [--pdfs 40 --pages 5 --scans 6 --jobs N] [--catalog sqlite,postgresql]
 
 Builds its own files in a temporary directory (Chinese text from the seeds, via tests/corpus.py),
 ingests them into a fresh root through archive.ingest (the same code as `minzheng ingest`) and prints
 one row per file kind plus the time spent in each named stage. Not a test: figures depend on the load.
+With `--catalog sqlite,postgresql` (the default when PostgreSQL's programs are installed) the text-layer
+row runs on both catalog engines, PostgreSQL in a throw-away cluster (tests/pgcluster.py), side by side.
 """
 from __future__ import annotations
 
 import argparse
 import os
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -28,6 +31,7 @@ from corpus import (  # noqa: E402
     write_scanned_pdf,
     write_text_pdf,
 )
+from pgcluster import Cluster, find_bindir  # noqa: E402
 
 from archive import format_table, init_root
 from archive.intake import (
@@ -59,15 +63,20 @@ def make_scans(d: Path, n: int) -> int:
     return n
 
 
-def run(label: str, files: Path, pages: int, jobs: int, ocr: bool) -> dict:
+def run(label: str, files: Path, pages: int, jobs: int, ocr: bool, catalog_url: str | None = None) -> dict:
     root = Path(tempfile.mkdtemp(prefix="mz-bench-root-")) / "root"
+    if catalog_url:
+        os.environ["MINZHENG_CATALOG_URL"] = catalog_url
+    else:
+        os.environ.pop("MINZHENG_CATALOG_URL", None)
     settings = init_root(root)
     t = time.perf_counter()
     rep = ingest(settings, [files], jobs=jobs, ocr=ocr)
     secs = time.perf_counter() - t
     assert not rep.rejected, rep.rejected
     assert rep.pages == pages, (rep.pages, pages)
-    return {"kind": label, "files": len(rep.ingested), "pages": rep.pages, "jobs": jobs,
+    os.environ.pop("MINZHENG_CATALOG_URL", None)
+    return {"kind": label, "catalog": "postgresql" if catalog_url else "sqlite", "files": len(rep.ingested), "pages": rep.pages, "jobs": jobs,
             "seconds": f"{secs:.1f}", "pages_s": f"{rep.pages / secs:.1f}",
             "rss_main": f"{rss_mib(resource.RUSAGE_SELF):.0f}", "rss_worker": f"{rss_mib(resource.RUSAGE_CHILDREN):.0f}",
             **{s: f"{rep.stage_seconds[s]:.2f}" for s in STAGES}}
@@ -79,7 +88,9 @@ def main() -> None:
     ap.add_argument("--pages", type=int, default=5, help="pages per text PDF")
     ap.add_argument("--scans", type=int, default=6, help="one-page scanned PDFs to OCR (0 to skip)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--catalog", default=None, help="sqlite,postgresql (default: both when PostgreSQL is installed)")
     a = ap.parse_args()
+    engines = (a.catalog or ("sqlite,postgresql" if find_bindir() else "sqlite")).split(",")
     work = Path(tempfile.mkdtemp(prefix="mz-bench-"))
     (work / "text").mkdir()
     (work / "scan").mkdir()
@@ -89,9 +100,18 @@ def main() -> None:
     print(f"built {a.pdfs} text PDFs ({n_text} pages) and {a.scans} scans in {time.perf_counter() - t:.1f} s; "
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", file=sys.stderr)
     rows = [run("text-layer PDF", work / "text", n_text, a.jobs, ocr=True)]
+    if "postgresql" in engines:
+        cluster = Cluster(Path(tempfile.mkdtemp(prefix="mzpg-")), find_bindir()).start()
+        try:
+            rows.append(run("text-layer PDF", work / "text", n_text, a.jobs, ocr=True,
+                            catalog_url=cluster.new_database()))
+        finally:
+            cluster.stop()
+            shutil.rmtree(cluster.base, ignore_errors=True)
+        rows[-1]["vs_sqlite"] = f"{float(rows[0]['seconds']) and float(rows[-1]['seconds']) / float(rows[0]['seconds']):.2f}×"
     if n_scan:
         rows.append(run("scanned PDF (OCR)", work / "scan", n_scan, a.jobs, ocr=True))
-    cols = [("kind", "kind"), ("files", "files"), ("pages", "pages"), ("jobs", "jobs"), ("seconds", "s"),
+    cols = [("kind", "kind"), ("catalog", "catalog"), ("vs_sqlite", "time vs SQLite"), ("files", "files"), ("pages", "pages"), ("jobs", "jobs"), ("seconds", "s"),
             ("pages_s", "pages/s"), ("rss_main", "RSS main MiB"), ("rss_worker", "RSS worker MiB")]
     print(format_table(rows, cols))
     print()
