@@ -85,8 +85,16 @@ def money(x) -> str:
     return f"{Decimal(str(x)).quantize(Decimal('0.01')):,}"
 
 
-def in_class(office, cat, area=None):
-    rows = [r for r in office.recipients if r.category == cat and (r.start_date is None or r.start_date.year <= 2025)]
+def belongs(r, year: int) -> bool:
+    """The year's documents list one-off aid (YL LS JZ) paid that year, monthly aid (DB TK FX) active in it."""
+    if r.category in ("DB", "TK", "FX"):
+        return ((r.start_date is None or r.start_date <= date(year, 12, 31))
+                and (r.end_date is None or r.end_date >= date(year, 1, 1)))
+    return r.start_date is not None and date(year, 1, 1) <= r.start_date <= date(year, 12, 31)
+
+
+def in_class(office, cat, area=None, year=2025):
+    rows = [r for r in office.recipients if r.category == cat and belongs(r, year)]
     if area == "urban":
         rows = [r for r in rows if r.area == "城市"]
     elif area == "rural":
@@ -214,7 +222,8 @@ def test_xlsx_ledger_frozen_filtered_with_totals(county, key, cat, area):
     ws = wb.active
     assert office.full_name in ws["A1"].value
     assert ws.freeze_panes == "A4"
-    assert ws.auto_filter.ref == f"A3:J{3 + len(expected)}"
+    last = "L" if cat in ("DB", "TK", "FX") else "J"          # monthly aid: 终止日期 and 变动 too
+    assert ws.auto_filter.ref == f"A3:{last}{3 + len(expected)}"
     assert [c.value for c in ws[3]][:4] == ["序号", "姓名", "性别", "公民身份号码"]
     assert ws.column_dimensions["D"].width >= 20
     body = list(ws.iter_rows(min_row=4, max_row=3 + len(expected), values_only=True))
@@ -231,12 +240,12 @@ def test_xlsx_ledger_frozen_filtered_with_totals(county, key, cat, area):
 
 def test_ledger_year_leaves_out_aid_that_starts_later(county):
     office = county["office"]
-    first = min(r.start_date for r in office.recipients if r.start_date)
+    first = min(r.start_date for r in office.recipients if r.start_date and r.category in ("DB", "TK", "FX"))
     report = generators.generate_documents(county["settings"], "QSZ", ["ledger"], year=first.year,
                                            out_dir=county["root"] / "out-early", today=TODAY)
     n = sum(len(table_rows(p)) - 2 for p in report.files if p.suffix == ".docx")
-    assert n == sum(1 for r in office.recipients if r.start_date is None or r.start_date.year <= first.year)
-    assert n < len(office.recipients)
+    assert n == sum(1 for r in office.recipients if belongs(r, first.year))
+    assert 0 < n < len(office.recipients)
 
 
 # ---------------------------------------------------------------- notices and wall documents
@@ -448,3 +457,95 @@ def test_generated_files_follow_the_umask_and_objects_stay_read_only(county, tmp
         assert stat.S_IMODE(p.stat().st_mode) == 0o666 & ~umask, p
     assert stat.S_IMODE(obj.stat().st_mode) == 0o444
     assert not list(out.glob(".tmp-*"))
+
+
+# ---------------------------------------------------------------- which recipients a year's documents list
+@pytest.fixture(scope="module")
+def year2026(county):
+    out = county["root"] / "out-2026"
+    generators.generate_documents(county["settings"], "QSZ", ["ledger", "notice", "rules"], year=2026, out_dir=out,
+                                  today=date(2026, 11, 30))
+    return out
+
+
+@pytest.mark.parametrize("cat", ["YL", "LS", "JZ"])
+def test_one_off_aid_is_listed_and_totalled_in_the_year_it_was_paid_only(county, year2026, cat):
+    office = county["office"]
+    paid = in_class(office, cat, year=2026)
+    earlier = [r for r in office.recipients_of(cat) if r.start_date.year < 2026]
+    assert paid and earlier                       # the sample has both, or this proves nothing
+    want_total = money(sum(Decimal(str(r.amount)) for r in paid))
+    every_year = money(sum(Decimal(str(r.amount)) for r in office.recipients_of(cat)))
+
+    ledger = year2026 / f"QSZ-ledger-{cat}.docx"
+    rows = table_rows(ledger)
+    body = rows[1:-1]
+    assert sorted(r[3] for r in body) == sorted(r.id_number for r in paid)
+    assert all(r[7].startswith("2026-") for r in body)
+    text = docx_text(ledger)
+    assert not [r.id_number for r in earlier if r.id_number in text]
+    assert rows[-1][1] == f"{len(paid)}户" and rows[-1][6] == want_total != every_year
+
+    ws = load_workbook(year2026 / f"QSZ-ledger-{cat}.xlsx").active
+    assert [c.value for c in ws[3]][7] == "发放日期"
+    xrows = list(ws.iter_rows(min_row=4, max_row=3 + len(paid), values_only=True))
+    assert sorted(r[3] for r in xrows) == sorted(r.id_number for r in paid)
+    assert money(sum(Decimal(str(r[6])) for r in xrows)) == want_total
+    assert ws.cell(4 + len(paid), 1).value == "合计"
+    assert not [r.id_number for r in earlier for row in ws.iter_rows(values_only=True) if r.id_number in row]
+
+    notice = table_rows(year2026 / f"QSZ-notice-{cat}.docx")
+    assert sorted((r[1], r[5]) for r in notice[1:-1]) == sorted((r.name, mask_id(r.id_number)) for r in paid)
+    assert want_total in notice[-1]
+
+
+def test_wall_board_results_are_the_years(county, year2026):
+    office = county["office"]
+    doc = Document(str(year2026 / "QSZ-rules.docx"))
+    results = table_rows(year2026 / "QSZ-rules.docx", index=len(doc.tables) - 1)
+    for name, cat in (("医疗救助", "YL"), ("临时救助", "LS"), ("救灾救济", "JZ"), ("特困人员供养（五保）", "TK")):
+        rows = in_class(office, cat, year=2026)
+        assert [name, str(len(rows)), str(sum(r.household_size for r in rows))] in results
+    assert ["医疗救助", str(len(office.recipients_of("YL")))] not in [r[:2] for r in results]
+
+
+def test_monthly_aid_lists_the_years_active_with_new_and_stopped_marked(county, tmp_path):
+    """Monthly aid (DB TK FX) of 2024: recipients active at any time in 2024, 新增 and 停保/停发 shown in
+    the row; those stopped before 2024 or starting after it are left out."""
+    office, year = county["office"], 2024
+    generators.generate_documents(county["settings"], "QSZ", ["ledger"], year=year, out_dir=tmp_path, today=TODAY)
+    seen = {"started": 0, "stopped": 0, "left out": 0}
+    for key, cat, area in [x for x in LEDGERS if x[1] in ("DB", "TK", "FX")]:
+        everyone = [r for r in office.recipients_of(cat) if area is None or (r.area == "城市") == (area == "urban")]
+        listed = in_class(office, cat, area, year=year)
+        started = [r for r in listed if r.start_date.year == year]
+        stopped = [r for r in listed if r.end_date and r.end_date.year == year]
+        left_out = [r for r in everyone if r not in listed]
+        assert all(r.start_date.year > year or r.end_date.year < year for r in left_out)
+        seen["started"] += len(started)
+        seen["stopped"] += len(stopped)
+        seen["left out"] += len(left_out)
+        word = "停保" if cat == "DB" else "停发"
+
+        rows = {r[3]: r for r in table_rows(tmp_path / f"QSZ-ledger-{key}.docx")[1:-1]}
+        assert set(rows) == {r.id_number for r in listed}
+        for r in listed:
+            reason = rows[r.id_number][8]
+            assert ("【新增】" in reason) == (r in started)
+            if r in stopped:
+                assert f"【{r.end_date.year}年{r.end_date.month}月{r.end_date.day}日{word}】" in reason
+            else:
+                assert word not in reason
+            assert reason.endswith(r.reason)
+
+        ws = load_workbook(tmp_path / f"QSZ-ledger-{key}.xlsx").active
+        assert [c.value for c in ws[3]][7:10] == ["开始日期", "终止日期", "变动"]
+        xrows = {r[3]: r for r in ws.iter_rows(min_row=4, max_row=3 + len(listed), values_only=True)}
+        assert set(xrows) == {r.id_number for r in listed}
+        for r in listed:
+            change = xrows[r.id_number][9] or ""
+            assert ("新增" in change) == (r in started) and (word in change) == (r in stopped)
+            assert (xrows[r.id_number][8] or "") == (r.end_date.isoformat() if r.end_date else "")
+            assert xrows[r.id_number][10] == r.reason
+    assert all(seen.values()), seen                     # the sample has each case, or this proves nothing
+

@@ -223,12 +223,14 @@ def test_gb18030_csv_is_accepted(invoke, sample_root, data):
 
 def test_utf8_without_bom_and_other_date_forms(invoke, sample_root, data):
     rows = read_rows(data / "recipients.csv")
-    rows[1][rows[0].index("起始日期")] = "2024/3/1"
-    rows[2][rows[0].index("起始日期")] = "2024年3月2日"
+    rows[1][rows[0].index("起始日期")] = "2018/3/1"
+    rows[2][rows[0].index("起始日期")] = "2018年3月2日"
+    rows[2][rows[0].index("终止日期")] = "20250630"
     write_rows(data / "recipients.csv", rows, encoding="utf-8")
     invoke(sample_root, "office", "import", data)
     recipients = load_county(load_settings(sample_root)).offices[0].recipients
-    assert str(recipients[0].start_date) == "2024-03-01" and str(recipients[1].start_date) == "2024-03-02"
+    assert str(recipients[0].start_date) == "2018-03-01" and str(recipients[1].start_date) == "2018-03-02"
+    assert str(recipients[1].end_date) == "2025-06-30"
 
 
 def test_excel_unicode_text_is_accepted(invoke, sample_root, data):
@@ -347,3 +349,42 @@ def test_data_error_lists_problems(data, sample_root):
     with pytest.raises(DataError) as e:
         import_office_data(load_settings(sample_root), data)
     assert e.value.problems == ["recipients.csv 第 7 行 “金额” 列：不能为负数（现为 -1）"]
+
+
+def _line_of(path: Path, pred) -> int:
+    rows = read_rows(path)
+    return next(n for n, r in enumerate(rows[1:], start=2) if pred(dict(zip(rows[0], r))))
+
+
+def test_end_date_is_parsed_and_checked_like_the_other_dates(invoke, sample_root, data):
+    rec = data / "recipients.csv"
+    assert "终止日期" in read_rows(rec)[0]                         # the sample uses the column
+    db = _line_of(rec, lambda r: r["类别"] == "DB" and not r["终止日期"])
+    tk = _line_of(rec, lambda r: r["类别"] == "TK" and not r["终止日期"])
+    yl = _line_of(rec, lambda r: r["类别"] == "YL")
+    ls = _line_of(rec, lambda r: r["类别"] == "LS")
+    start = dict(zip(read_rows(rec)[0], read_rows(rec)[db - 1]))["起始日期"]
+    edit(rec, db, "终止日期", "2010年1月1日")                       # before it started
+    edit(rec, tk, "终止日期", "2024-13-01")
+    edit(rec, yl, "终止日期", "2025-01-01")                         # a one-off payment does not end
+    edit(rec, ls, "起始日期", "")                                   # nor goes undated
+    err = import_fails(invoke, sample_root, data)
+    assert f"recipients.csv 第 {db} 行 “终止日期” 列：终止日期 2010-01-01 早于起始日期 {start}" in err
+    assert f"recipients.csv 第 {tk} 行 “终止日期” 列：“2024-13-01” 不是有效日期" in err
+    assert f"recipients.csv 第 {yl} 行 “终止日期” 列：医疗救助（YL）是一次性救助，不填终止日期" in err
+    assert f"recipients.csv 第 {ls} 行 “起始日期” 列：临时救助（LS）是一次性救助，要写明发放日期" in err
+
+
+def test_end_date_column_is_optional_and_loaded(invoke, sample_root, data):
+    rec = data / "recipients.csv"
+    rows = read_rows(rec)
+    ended = {r[3]: r[rows[0].index("终止日期")] for r in rows[1:] if r[rows[0].index("终止日期")]}
+    assert ended
+    invoke(sample_root, "office", "import", data)
+    got = {r.id_number: r.end_date.isoformat() for o in load_county(load_settings(sample_root)).offices
+           for r in o.recipients if r.end_date}
+    assert got == ended
+    col = rows[0].index("终止日期")
+    write_rows(rec, [r[:col] + r[col + 1:] for r in rows])            # a file without the column
+    invoke(sample_root, "office", "import", data)
+    assert not [r for o in load_county(load_settings(sample_root)).offices for r in o.recipients if r.end_date]

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from archive.common.textcodec import parse_date as parse_any_date
@@ -91,6 +91,7 @@ class Row:
     number: int
     values: dict
     ok: bool = True
+    failed: set[str] = field(default_factory=set)   # keys of cells that could not be parsed (reported)
 
     def where(self, header: str | None = None) -> str:
         col = f" “{header}” 列" if header else ""
@@ -151,5 +152,6 @@ def parse_table(stem: str, table: Table, problems: list[str]) -> list[Row] | Non
             except CellError as e:
                 problems.append(f"{row.where(col.header)}：{e}")
                 row.ok = False
+                row.failed.add(col.key)
         rows.append(row)
     return rows

@@ -6,7 +6,16 @@ import re
 from pathlib import Path
 
 from .cells import Row, parse_table
-from .model import County, Equipment, Office, Recipient, Room, Staff
+from .model import (
+    AID_CLASSES,
+    ONE_OFF,
+    County,
+    Equipment,
+    Office,
+    Recipient,
+    Room,
+    Staff,
+)
 from .sheets import Table, read_source
 
 
@@ -122,6 +131,25 @@ def build_county(county_name: str, tables: dict[str, Table], problems: list[str]
         if o is not None and row.ok:
             o.signs.append(row.values["text"])
 
+    def check_dates(row: Row) -> bool:
+        """Monthly aid may end (not before it starts); a one-off payment has a date and no end."""
+        v, cat = row.values, row.values.get("category")
+        start, end = v.get("start_date"), v.get("end_date")
+        if cat in ONE_OFF:
+            name = AID_CLASSES[cat]
+            if end is not None:
+                problems.append(f"{row.where('终止日期')}：{name}（{cat}）是一次性救助，不填终止日期"
+                                f"（台账和公示按“起始日期”即发放日期所在的年度列出）")
+                return False
+            if start is None and "start_date" not in row.failed:
+                problems.append(f"{row.where('起始日期')}：{name}（{cat}）是一次性救助，要写明发放日期"
+                                f"（台账和公示按发放日期所在的年度列出）")
+                return False
+        if start is not None and end is not None and end < start:
+            problems.append(f"{row.where('终止日期')}：终止日期 {end.isoformat()} 早于起始日期 {start.isoformat()}")
+            return False
+        return True
+
     recipient_ids: dict[tuple[str, str], int] = {}
     for row in parsed.get("recipients") or []:
         o = office_of(row)
@@ -132,6 +160,8 @@ def build_county(county_name: str, tables: dict[str, Table], problems: list[str]
             row.ok = False
         if v.get("category") == "DB" and "area" not in v and row.ok:
             problems.append(f"{row.where('城乡')}：低保（DB）对象要写明 城市 或 农村")
+            row.ok = False
+        if not check_dates(row):
             row.ok = False
         pid, cat = v.get("id_number"), v.get("category")
         if pid and cat:
@@ -146,7 +176,7 @@ def build_county(county_name: str, tables: dict[str, Table], problems: list[str]
                 category=cat, name=v["name"], id_number=pid, village=v["village"],
                 household_size=v["household_size"], amount=v["amount"], start_date=v.get("start_date"),
                 area=v.get("area", ""), reason=v.get("reason", ""), household=v.get("household") or pid,
-                phone=v.get("phone", ""), bank_account=v.get("bank_account", "")))
+                phone=v.get("phone", ""), bank_account=v.get("bank_account", ""), end_date=v.get("end_date")))
     return county
 
 

@@ -14,6 +14,11 @@ AID_CLASSES: dict[str, str] = {
     "FX": "抚恤定补",
 }
 
+# Monthly aid is paid every month from approval until it is stopped; one-off aid is paid once.
+MONTHLY = ("DB", "TK", "FX")
+ONE_OFF = ("YL", "LS", "JZ")
+STOP_WORD = {"DB": "停保"}          # the other monthly classes say 停发
+
 OFFICE_KINDS = ("乡", "镇", "街道")
 ROOM_KINDS = ("办公室", "接待室", "档案室", "服务大厅", "物资储备室")
 STAFF_ROLES = ("主任", "专职", "协理员")
@@ -53,12 +58,37 @@ class Recipient:
     village: str
     household_size: int
     amount: float              # yuan: monthly for DB/TK/FX, one-off for YL/LS/JZ
-    start_date: date | None = None
+    start_date: date | None = None   # monthly: approved from; one-off: the day it was paid
     area: str = ""             # DB: 城市 / 农村
     reason: str = ""           # 致贫/救助原因
     household: str = ""        # household ID used by the archive (defaults to id_number)
     phone: str = ""
     bank_account: str = ""
+    end_date: date | None = None     # monthly aid only: last day paid (停发/停保); None while it goes on
+
+    @property
+    def monthly(self) -> bool:
+        return self.category in MONTHLY
+
+    def listed_in(self, year: int) -> bool:
+        """Whether the recipient belongs to the year's ledger, notice and 四公开 board: one-off aid to the
+        year it was paid (an undated payment to none), monthly aid to every year in which it was active
+        (started on or before 31 December, not ended before 1 January)."""
+        if not self.monthly:
+            return self.start_date is not None and self.start_date.year == year
+        started = self.start_date is None or self.start_date.year <= year
+        return started and (self.end_date is None or self.end_date.year >= year)
+
+    def changes_in(self, year: int) -> list[str]:
+        """Monthly aid's changes in the year: 新增 (started that year), 停保/停发 (ended that year)."""
+        if not self.monthly:
+            return []
+        out = []
+        if self.start_date is not None and self.start_date.year == year:
+            out.append("新增")
+        if self.end_date is not None and self.end_date.year == year:
+            out.append(STOP_WORD.get(self.category, "停发"))
+        return out
 
 
 @dataclass

@@ -95,8 +95,10 @@ def build(rng: random.Random) -> dict[str, list[list]]:
         "rooms": [["机构代码", "用房", "面积", "单独设立"]],
         "equipment": [["机构代码", "设备", "数量"]],
         "signs": [["机构代码", "牌子"]],
-        "recipients": [["机构代码", "类别", "姓名", "身份证号", "村（居）", "家庭人口", "金额", "起始日期", "城乡", "原因", "户号"]],
+        "recipients": [["机构代码", "类别", "姓名", "身份证号", "村（居）", "家庭人口", "金额", "起始日期", "城乡", "原因", "户号",
+                        "终止日期"]],
     }
+    dates = Dates(random.Random(2026))
     for n, (code, name, kind, pop, villages, full_time, rooms, overrides) in enumerate(OFFICES, start=1):
         seat = "人民路" if kind == "街道" else "政府大院"
         files["offices"].append([code, name, kind, pop, "", f"青山县{name}{seat}{n}号", f"0700-55501{n:02d}", f"0700-55502{n:02d}"])
@@ -141,9 +143,45 @@ def build(rng: random.Random) -> dict[str, list[list]]:
                 else:
                     amount = rng.choice((680, 760, 850, 1120, 1680))
                 pid = people.id_number(y0, y1)
-                files["recipients"].append([code, cat, people.name(), pid, rng.choice(villages), size,
-                                            f"{amount:.2f}", day(rng, 2018, 2024), area, rng.choice(REASONS[cat]), ""])
+                row = [code, cat, people.name(), pid, rng.choice(villages), size,
+                       f"{amount:.2f}", day(rng, 2018, 2024), area, rng.choice(REASONS[cat]), ""]
+                row[7], end = dates.of(code, cat, row[7])
+                files["recipients"].append(row + [end])
     return files
+
+
+class Dates:
+    """When aid was paid (one-off) or started and stopped (monthly): drawn from a second random stream so
+    that the first one, and with it every name, ID number and amount, stays as it was.
+
+    One-off payments (YL LS JZ): of each office's payments of a class, every fourth is paid in 2026 and
+    every fourth in 2025; the others between 2019 and 2024. Monthly aid (DB TK FX) keeps its start, except
+    that some TK and FX start in 2025 or 2026 (新增); about one in four stops (终止日期), some in 2026."""
+
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+        self.seen: dict[tuple[str, str], int] = {}
+
+    def of(self, code: str, cat: str, start: str) -> tuple[str, str]:
+        i = self.seen[(code, cat)] = self.seen.get((code, cat), -1) + 1
+        rng = self.rng
+        if cat in ("YL", "LS", "JZ"):
+            if i % 4 == 0:
+                return day_between(rng, date(2026, 1, 5), date(2026, 10, 31)), ""
+            if i % 4 == 1:
+                return day_between(rng, date(2025, 1, 5), date(2025, 12, 20)), ""
+            return day(rng, 2019, 2024), ""
+        begin = date.fromisoformat(start)
+        if cat in ("TK", "FX") and i % 4 == 3:
+            begin = date.fromisoformat(day_between(rng, date(2025, 3, 1), date(2026, 9, 30)))
+        end = ""
+        if i % 4 == 1 and begin < date(2025, 1, 1):
+            end = day_between(rng, max(begin + timedelta(days=200), date(2022, 1, 1)), date(2026, 10, 31))
+        return begin.isoformat(), end
+
+
+def day_between(rng: random.Random, first: date, last: date) -> str:
+    return (first + timedelta(days=rng.randrange((last - first).days + 1))).isoformat()
 
 
 def main() -> None:
