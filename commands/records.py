@@ -118,7 +118,7 @@ def show(ctx, key, with_text, open_original, with_history, as_json):
             what = {"confirm": "核对无误，取消待核", "withdraw": "收回"}.get(h["action"], "修改")
             value = (f"{h['old'] or '（空）'}" if h["action"] != "edit"
                      else f"{h['old'] or '（空）'} → {h['new'] or '（空）'}")
-            click.echo(f"  {h['at']}  {h['user']}（{h['source']}）{what} {h['label']}：{value}")
+            click.echo(f"  {h['at']}  {h['user']}（{h['source_label']}）{what} {h['label']}：{value}")
     if pages is not None:
         for i, p in enumerate(pages, 1):
             click.echo(f"\n—— 第 {i} 页 ——")

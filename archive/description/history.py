@@ -11,6 +11,7 @@ from archive.store import catalog
 from .fields import LABELS
 
 OTHER_LABELS = {"archival_code": "档号"}
+SOURCES = {"cli": "命令行", "catalog import": "表格导入", "web": "网页"}
 
 
 def _text(v) -> str | None:
@@ -41,9 +42,11 @@ def flag_rebind(conn, *, at: str, user: str, volume: dict, record_id: int, field
 
 
 def record_history(conn, record_id: int) -> list[dict]:
-    """Every change of the record, oldest first: {at, user, source, field, label, old, new, action}."""
+    """Every change of the record, oldest first: {at, user, source, source_label, field, label, old, new, action}
+    (source: cli / catalog import / web — or what the caller passed)."""
     rows = conn.execute("SELECT * FROM history WHERE record_id=? ORDER BY id", (record_id,)).fetchall()
-    return [{"at": r["at"], "user": r["user_name"], "source": r["source"], "field": r["field"],
+    return [{"at": r["at"], "user": r["user_name"], "source": r["source"],
+             "source_label": SOURCES.get(r["source"], r["source"]), "field": r["field"],
              "label": LABELS.get(r["field"]) or OTHER_LABELS.get(r["field"], r["field"]),
              "old": r["old_value"], "new": r["new_value"], "action": r["action"]} for r in rows]
 
