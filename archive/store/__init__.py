@@ -12,7 +12,7 @@ _EXPORTS = {
     "write_lock": ".lock",
     "object_path": ".objects", "sha256_file": ".objects", "store_file": ".objects", "text_path": ".objects",
     "read_pages": ".textstore", "write_pages": ".textstore",
-    "verify": ".verify", "VerifyReport": ".verify",
+    "VerifyReport": ".verify",   # the function: archive.verify (archive.store.verify is its module)
     "migrate_catalog": ".migrate", "MigrationReport": ".migrate",
 }
 __all__ = sorted([*_EXPORTS, "catalog", "db"])
