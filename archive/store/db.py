@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from archive.common.errors import ConfigError, MissingToolError, RootError
 
@@ -38,8 +38,9 @@ def describe(url: str | Path) -> str:
     if not is_postgres(url):
         return str(sqlite_path(url))
     parts = urlsplit(str(url))
-    host = parts.hostname or "本机套接字"
-    return f"{parts.scheme}://{parts.username + '@' if parts.username else ''}{host}{parts.path}"
+    host = parts.hostname or dict(parse_qsl(parts.query)).get("host") or "localhost"
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{parts.username + '@' if parts.username else ''}{host}{port}{parts.path}"
 
 
 # ---------------------------------------------------------------- SQL translation (SQLite → PostgreSQL)
