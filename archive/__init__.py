@@ -28,6 +28,7 @@ _EXPORTS = {
     "Settings": "archive.store.config", "load_settings": "archive.store.config",
     "default_root": "archive.store.config", "init_root": "archive.rootdir",
     "verify": "archive.store.verify", "VerifyReport": "archive.store.verify",
+    "migrate_catalog": "archive.store.migrate", "MigrationReport": "archive.store.migrate",
     "run_demo": "archive.demo",
     # intake
     "ingest": "archive.intake.ingest", "IngestReport": "archive.intake.ingest",
@@ -35,6 +36,7 @@ _EXPORTS = {
     "refresh_index": "archive.intake.reindex",
     # access
     "search": "archive.access.search", "SearchResult": "archive.access.search",
+    "export_search": "archive.access.export", "QueryError": "indexer.query",
     "show_record": "archive.access.records", "record_text": "archive.access.records",
     "original_copy": "archive.access.records",
     # inspection

@@ -2,6 +2,7 @@
 from .bind import bind
 from .catalog import catalog, edit, review
 from .generate import generate
+from .migrate import migrate as _migrate  # noqa: F401  (adds `catalog migrate`)
 from .office import init, office
 from .records import ingest, reindex, search, show, verify
 from .report import report
