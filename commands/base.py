@@ -59,6 +59,7 @@ CLICK_ZH = {
     "path": "路径",
     "Aborted!": "已中止。",
     "default: {default}": "默认：{default}",
+    "required": "必填",
     "env var: {var}": "环境变量：{var}",
 }
 
