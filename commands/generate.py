@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 
 import generators
+from archive.common.errors import NothingToListError
 
 from .base import (
     MzCommand,
@@ -38,9 +39,14 @@ def generate(ctx, kind, office_code, year, pdf, out_dir, as_json):
       all         以上全部
     根目录 templates/ 或 templates/机构代码/ 下的同名模板优先于内置模板。
     """
-    report = generators.generate_documents(
-        settings_of(ctx), office_code, [kind], year=year, out_dir=out_dir, pdf=pdf,
-        progress=lambda msg: click.echo(msg, err=True))
+    try:
+        report = generators.generate_documents(
+            settings_of(ctx), office_code, [kind], year=year, out_dir=out_dir, pdf=pdf,
+            progress=lambda msg: click.echo(msg, err=True))
+    except NothingToListError as e:        # nothing written: the message goes to stderr, the account to --json
+        if as_json:
+            emit(e.details, as_json=True)
+        raise
     if as_json:
         emit(report.to_dict(), as_json=True)
         return

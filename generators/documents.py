@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Callable
 
-from archive.common.errors import MinzhengError
+from archive.common.errors import MinzhengError, NothingToListError
 from archive.common.tools import SOFFICE
 from archive.store import catalog
 from generators.inspection import inspection_context
@@ -28,6 +28,7 @@ from generators.xlsx_ledger import write_ledger_xlsx
 log = logging.getLogger(__name__)
 
 KINDS = ("ledger", "roster", "rules", "notice", "inspection")
+LISTS = ("ledger", "notice")          # kinds that list the year's aid recipients, one document per class
 KIND_NAMES = {"ledger": "台账", "roster": "花名册", "rules": "上墙制度", "notice": "公示", "inspection": "检查验收表"}
 TEMPLATE_OF = {"ledger": "ledger.docx", "roster": "roster.docx", "rules": "wall-rules.docx",
                "notice": "notice.docx", "inspection": "inspection.docx"}
@@ -41,9 +42,10 @@ class GenerateError(MinzhengError):
 class GenerateReport:
     offices: list[str] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+    skipped: list[dict] = field(default_factory=list)   # documents not written: nothing to list
 
     def to_dict(self) -> dict:
-        return {"files": [str(p) for p in self.files]}
+        return {"files": [str(p) for p in self.files], "skipped": self.skipped}
 
 
 def expand_kinds(kinds: list[str] | tuple[str, ...]) -> list[str]:
@@ -83,14 +85,24 @@ def generate_documents(settings, office_code: str, kinds: list[str], *, year: in
     runs = []
     for office in offices:
         target = Path(out_dir) if out_dir else settings.out_dir / office.code / today.isoformat()
+        run = _OfficeRun(settings, office, kinds, year, today, target, say)
+        report.skipped += run.skipped
+        if not run.has_work():
+            say(f"{office.name}：{year} 年度没有救助对象，没有可列入{_kind_names(kinds)}的内容，不生成")
+            continue
         if target.exists() and not target.is_dir():
             raise GenerateError(f"输出位置 {target} 已存在且不是目录。请换一个 --out")
         target.mkdir(parents=True, exist_ok=True)
-        run = _OfficeRun(settings, office, kinds, year, today, target, say)
         run.render_all()
         runs.append(run)
         report.offices.append(office.code)
-    if pdf:
+    if not runs:
+        names = "、".join(f"{o.name}（{o.code}）" for o in offices)
+        raise NothingToListError(
+            f"{names} {year} 年度没有救助对象（一次性救助按发放日期、按月救助按起止日期计），"
+            f"没有可列入{_kind_names(kinds)}的内容，未生成任何文件。请检查 --year 或办公室数据 recipients 的日期",
+            details=report.to_dict())
+    if pdf and any(run.docx for run in runs):
         docx = [p for run in runs for p in run.docx]
         say(f"转换 PDF（一个 LibreOffice 进程，{len(docx)} 个文件）")
         pdfs = {p.with_suffix(".pdf") for p in convert_with_soffice(docx)}
@@ -106,8 +118,13 @@ def generate_documents(settings, office_code: str, kinds: list[str], *, year: in
     return report
 
 
+def _kind_names(kinds: list[str]) -> str:
+    return "、".join(KIND_NAMES[k] for k in kinds if k in LISTS) or "、".join(KIND_NAMES[k] for k in kinds)
+
+
 class _OfficeRun:
-    """One office's documents in one output directory."""
+    """One office's documents in one output directory. Ledgers and notices are written only for the aid
+    classes that have recipients in the year; the others are recorded in `skipped` and said."""
 
     def __init__(self, settings, office, kinds, year, today, out_dir, say):
         self.settings, self.office, self.kinds = settings, office, kinds
@@ -115,6 +132,16 @@ class _OfficeRun:
         self.files: list[Path] = []
         self.docx: list[Path] = []          # converted by LibreOffice when pdf
         self.big_ledgers = []               # (spec, docx path): drawn by reportlab when pdf
+        specs = ledger_specs(office, year)
+        self.specs = [s for s in specs if s.recipients]
+        empty = [s for s in specs if not s.recipients]
+        self.skipped = [{"office": office.code, "kind": kind, "key": s.key, "class_name": s.class_name, "year": year,
+                         "reason": f"{year} 年度没有{s.class_name}对象"}
+                        for kind in self.kinds if kind in LISTS for s in empty]
+        self.empty_names = [s.class_name for s in empty]
+
+    def has_work(self) -> bool:
+        return any(k not in LISTS for k in self.kinds) or bool(self.specs)
 
     def render(self, kind: str, ctx: dict, stem: str) -> Path:
         target = self.out_dir / f"{self.office.code}-{stem}.docx"
@@ -124,8 +151,11 @@ class _OfficeRun:
 
     def render_all(self) -> None:
         settings, office, year, today, say = self.settings, self.office, self.year, self.today, self.say
-        specs = ledger_specs(office, year)
-        if "ledger" in self.kinds:
+        specs = self.specs
+        listing = [KIND_NAMES[k] for k in self.kinds if k in LISTS]
+        if listing and self.empty_names:
+            say(f"{office.name}：{year} 年度没有{'、'.join(self.empty_names)}对象，这些类别不生成{'、'.join(listing)}")
+        if "ledger" in self.kinds and specs:
             say(f"{office.name}：台账 {len(specs)} 本（.docx 和 .xlsx）")
             for spec in specs:
                 path = self.render("ledger", ledger_context(settings, office, spec, year, today), f"ledger-{spec.key}")
@@ -141,10 +171,9 @@ class _OfficeRun:
         if "rules" in self.kinds:
             say(f"{office.name}：上墙制度")
             self.docx.append(self.render("rules", wall_context(settings, office, year, today), "rules"))
-        if "notice" in self.kinds:
-            shown = [s for s in specs if s.recipients]
-            say(f"{office.name}：公示 {len(shown)} 份")
-            for spec in shown:
+        if "notice" in self.kinds and specs:
+            say(f"{office.name}：公示 {len(specs)} 份")
+            for spec in specs:
                 self.docx.append(self.render("notice", notice_context(settings, office, spec, year, today),
                                              f"notice-{spec.key}"))
         if "inspection" in self.kinds:
@@ -154,7 +183,7 @@ class _OfficeRun:
 
 
 def _log(settings, office: str, kinds: list[str], year: int, files: list[Path]) -> None:
-    conn = catalog.connect(settings.catalog_path)
+    conn = catalog.connect(settings.catalog_url)
     try:
         catalog.log_event(conn, "generate", office=office, kinds=kinds, year=year,
                           files=[str(p) for p in files])

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sqlite3
 import stat
 import zipfile
 from datetime import date
@@ -386,7 +387,8 @@ def test_cli_generate_all_json_contract(county, tmp_path):
     out = tmp_path / "cli"
     result = run(county["root"], "generate", "all", "--office", "QSZ", "--out", out, "--json", "--year", "2025")
     data = json.loads(result.stdout)
-    assert list(data) == ["files"]
+    assert list(data) == ["files", "skipped"]
+    assert data["skipped"] == []                                  # QSZ has recipients of every class in 2025
     files = [Path(f) for f in data["files"]]
     assert len(files) == 24 and all(f.is_file() and f.parent == out for f in files)
     assert {f.suffix for f in files} == {".docx", ".xlsx"}
@@ -549,3 +551,64 @@ def test_monthly_aid_lists_the_years_active_with_new_and_stopped_marked(county, 
             assert xrows[r.id_number][10] == r.reason
     assert all(seen.values()), seen                     # the sample has each case, or this proves nothing
 
+
+# ---------------------------------------------------------------- nothing to list
+def _generate_events(settings) -> int:
+    conn = sqlite3.connect(settings.catalog_path)
+    try:
+        return conn.execute("SELECT count(*) FROM events WHERE kind='generate'").fetchone()[0]
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("kind", ["ledger", "notice"])
+def test_a_year_without_recipients_writes_nothing_and_says_so(county, tmp_path, kind):
+    office = county["office"]
+    assert not [r for r in office.recipients if belongs(r, 2000)]
+    out = tmp_path / "out"
+    events = _generate_events(county["settings"])
+    r = run(county["root"], "generate", kind, "--office", "QSZ", "--year", "2000", "--out", out, ok=False)
+    assert r.exit_code == 1
+    assert "青山镇（QSZ） 2000 年度没有救助对象" in r.stderr and "未生成任何文件" in r.stderr
+    assert "Traceback" not in r.stderr
+    assert not out.exists()
+    assert _generate_events(county["settings"]) == events
+
+    r = run(county["root"], "generate", kind, "--office", "QSZ", "--year", "2000", "--json", ok=False)
+    assert r.exit_code == 1
+    got = json.loads(r.stdout)
+    assert got["files"] == []
+    assert {(s["office"], s["kind"], s["key"]) for s in got["skipped"]} == {
+        ("QSZ", kind, key) for key in ("DB", "TK", "YL", "LS", "JZ", "FX")}
+    assert not (county["root"] / "out" / "QSZ" / date.today().isoformat() / f"QSZ-{kind}-DB.docx").exists()
+
+
+def test_every_office_without_recipients_is_one_error(county, tmp_path):
+    r = run(county["root"], "generate", "ledger", "--office", "all", "--year", "1999", "--out", tmp_path / "o",
+            ok=False)
+    assert r.exit_code == 1 and "云台镇（YTZ）" in r.stderr and "1999 年度没有救助对象" in r.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_classes_without_recipients_are_skipped_and_named(county, tmp_path):
+    office = county["office"]
+    classes = [(key, cat, area) for key, cat, area in LEDGERS if key != "DB-urban"]
+    year = next(y for y in range(2018, 2027)
+                if any(in_class(office, c, a, year=y) for _, c, a in classes)
+                and not all(in_class(office, c, a, year=y) for _, c, a in classes))
+    have = {key for key, cat, area in LEDGERS if in_class(office, cat, area, year=year)}
+    empty = {key for key, cat, area in classes if not in_class(office, cat, area, year=year)}
+    r = run(county["root"], "generate", "ledger", "--office", "QSZ", "--year", year, "--out", tmp_path, "--json")
+    got = json.loads(r.stdout)
+    assert {Path(p).name for p in got["files"]} == {f"QSZ-ledger-{k}.{ext}" for k in have for ext in ("docx", "xlsx")}
+    assert {s["key"] for s in got["skipped"]} == empty
+    said = next(line for line in r.stderr.splitlines() if f"{year} 年度没有" in line)
+    assert all(s["class_name"] in said for s in got["skipped"]) and "不生成台账" in said
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(Path(p).name for p in got["files"])
+
+
+def test_generate_all_for_an_empty_year_still_writes_the_office_documents(county, tmp_path):
+    report = generators.generate_documents(county["settings"], "QSZ", ["all"], year=2000, out_dir=tmp_path,
+                                           today=TODAY)
+    assert sorted(p.name for p in report.files) == ["QSZ-inspection.docx", "QSZ-roster.docx", "QSZ-rules.docx"]
+    assert {s["kind"] for s in report.skipped} == {"ledger", "notice"}

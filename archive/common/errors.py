@@ -67,6 +67,15 @@ class UnknownCodeError(MinzhengError):
     exit_code = ExitCode.usage
 
 
+class NothingToListError(NotFoundError):
+    """Nothing to put in what was asked for (say, no aid recipients in the year), so nothing was written.
+    `details` is the machine-readable account that --json prints (e.g. the skipped documents)."""
+
+    def __init__(self, message: str, details: dict | None = None):
+        super().__init__(message)
+        self.details = dict(details or {})
+
+
 class RejectedFile(MinzhengError):
     """A single input file that cannot be taken; prints as 文件名：原因."""
 
