@@ -3,7 +3,14 @@ hashes, lock-out after failed logins, server-side sessions, the use log (利用�
 office's records and full identity numbers."""
 from .model import READER, READER_ROLE, ROLE_NAMES, ROLES, User
 from .passwords import MIN_LENGTH, check_strength, hash_password, verify_password
-from .rights import can_see_office, mask_ids, sees_full_ids, shown_ids
+from .rights import (
+    can_see_office,
+    mask_deep,
+    mask_ids,
+    may_open_files,
+    sees_full_ids,
+    shown_ids,
+)
 from .sessions import (
     IDLE_SECONDS,
     csrf_for,
@@ -54,7 +61,9 @@ __all__ = [
     "get_user",
     "hash_password",
     "list_users",
+    "mask_deep",
     "mask_ids",
+    "may_open_files",
     "record_use",
     "sees_full_ids",
     "server_secret",

@@ -38,6 +38,14 @@ def sees_full_ids(user: User | None, office_code: str | None) -> bool:
     return user.role == "clerk" and bool(office_code) and office_code == user.office
 
 
+def may_open_files(user: User | None, office_code: str | None) -> bool:
+    """Page images, originals and volume PDFs show ID numbers unmasked (they are pictures): only for users
+    who see full IDs of that office, and for the local reader (who owns the files on that machine)."""
+    if user is not None and user.role == "reader":
+        return True
+    return sees_full_ids(user, office_code)
+
+
 def mask_ids(text):
     """Every 18-character ID number in `text` masked as 430103********1234 (None and non-strings pass)."""
     if not isinstance(text, str) or len(text) < 18:
@@ -48,3 +56,14 @@ def mask_ids(text):
 def shown_ids(user: User | None, office_code: str | None, text):
     """`text` as this user may see it."""
     return text if sees_full_ids(user, office_code) else mask_ids(text)
+
+
+def mask_deep(obj):
+    """A copy of a JSON-like structure (dicts, lists, strings) with every ID number masked."""
+    if isinstance(obj, str):
+        return mask_ids(obj)
+    if isinstance(obj, dict):
+        return {k: mask_deep(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [mask_deep(v) for v in obj]
+    return obj

@@ -9,6 +9,7 @@ from pathlib import Path
 from flask import Flask, Response, g, render_template, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter, ValidationError
 
 from archive.common.errors import MinzhengError, NotFoundError
 
@@ -32,6 +33,19 @@ ERROR_TITLES = {
     429: "尝试太频繁",
     500: "服务器内部错误",
 }
+
+
+class BoundedInt(IntegerConverter):
+    """`<int:…>` in every route: at most SQLite's largest integer, so a huge id is a 404, never a 500."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
+
+    def to_python(self, value: str):
+        if len(value) > 19:
+            raise ValidationError()
+        return super().to_python(value)
 
 
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "127.0.0.1", "::1"})
@@ -77,6 +91,7 @@ def create_app(settings, password: str | None = None, *, search_timeout: float =
         # the proxy (nginx) says the client's address and that it spoke https: trust one hop
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=0)
 
+    app.url_map.converters["int"] = BoundedInt       # before any route is added
     auth.install(app)
     app.register_blueprint(login_bp)
     app.register_blueprint(admin_bp)

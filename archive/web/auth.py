@@ -10,7 +10,10 @@ The interface the pages use:
   can_see_office(user, code)   clerk: own office only; archivist, inspector, admin, reader: all.
   sees_full_ids(user, code)    clerk of that office, archivist, admin: True; everyone else: False.
   mask_ids(text)               every 18-character ID number masked as 430103********1234.
-  shown(text, office)          `text` as the current user may see it (masked unless sees_full_ids).
+  shown(text, office)          `text` as the current user may see it (masked unless sees_full_ids);
+                               shown_deep(obj, office) the same for a dict/list (a report's rows).
+  may_open_files(user, code)   page images, originals, volume PDFs (pictures cannot be masked): those
+                               who see full IDs of that office, and the local reader.
   log_use(action, target, office=None, **detail)   one use-log row: user, time, address, what.
   csrf_token()                 (also a Jinja global) the token every POST form carries as the field
                                `csrf_token` (or the header X-CSRF-Token); every POST/PUT/PATCH/DELETE
@@ -28,7 +31,15 @@ import time
 from flask import abort, current_app, g, redirect, request, url_for
 
 from archive import accounts
-from archive.accounts import READER, User, can_see_office, mask_ids, sees_full_ids
+from archive.accounts import (
+    READER,
+    User,
+    can_see_office,
+    mask_deep,
+    mask_ids,
+    may_open_files,
+    sees_full_ids,
+)
 from archive.store import catalog
 
 log = logging.getLogger(__name__)
@@ -51,9 +62,13 @@ __all__ = [
     "install",
     "log_use",
     "mask_ids",
+    "may_open_files",
+    "require_files",
+    "require_office",
     "requires",
     "sees_full_ids",
     "shown",
+    "shown_deep",
 ]
 
 
@@ -64,8 +79,7 @@ def _ctx():
 def accounts_conn():
     """A writable catalog connection for this request (sessions, use log); the pages' own is read-only."""
     if "accounts_conn" not in g:
-        s = _ctx().settings
-        g.accounts_conn = catalog.connect(getattr(s, "catalog_url", None) or s.catalog_path)
+        g.accounts_conn = catalog.connect(_ctx().settings.catalog_url)
     return g.accounts_conn
 
 
@@ -80,6 +94,24 @@ def current_user() -> User | None:
 def shown(text, office: str | None):
     """`text` as the current user may see it: IDs masked unless they need them for this office."""
     return text if sees_full_ids(current_user(), office) else mask_ids(text)
+
+
+def shown_deep(obj, office: str | None):
+    return obj if sees_full_ids(current_user(), office) else mask_deep(obj)
+
+
+def require_office(office: str | None, what: str = "此记录") -> None:
+    """403 unless the current user may see this office's data (the page shows no data)."""
+    if not can_see_office(current_user(), office):
+        abort(403, description=f"{what}属于其他民政办，您的账号只能查看本办（{current_user().office or '无'}）的档案。")
+
+
+def require_files(office: str | None, what: str = "原件") -> None:
+    """403 unless the current user may open pictures/originals of this office."""
+    require_office(office)
+    if not may_open_files(current_user(), office):
+        abort(403, description=f"{what}含有未遮盖的身份证号等个人信息，{current_user().role_name}只能查看遮盖后的文字。"
+                               "如需原件，请按利用登记的规定找档案员办理。")
 
 
 def requires(*roles: str):
@@ -190,7 +222,7 @@ def _before():
             g.user, g.session_token = user, token
     elif ctx.password:
         g.user = _shared_password_user()
-        if g.user is None and request.endpoint != "static":
+        if g.user is None:
             if g.get("shared_refused"):
                 abort(429, description="密码错误次数太多，请 15 分钟后再试。")
             abort(401, description="本页面需要密码。请输入启动 minzheng serve 时设置的密码（用户名可随意填写）。")

@@ -6,12 +6,13 @@ working while an ingest writes (WAL readers never block the writer).
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 from archive.store import catalog
 
 
 def connect_readonly(settings) -> sqlite3.Connection:
-    conn = catalog.connect(settings.catalog_path)
+    conn = catalog.connect(settings.catalog_url)
     conn.execute("PRAGMA query_only=ON")
     return conn
 
@@ -30,7 +31,7 @@ def record_exists(conn: sqlite3.Connection, record_id: int) -> bool:
 
 def record_files(conn: sqlite3.Connection, record_id: int) -> dict | None:
     """What serving a record's original or its pages needs."""
-    row = conn.execute("SELECT id, sha256, original_name, mime, pages FROM records WHERE id=?",
+    row = conn.execute("SELECT id, sha256, original_name, mime, pages, office FROM records WHERE id=?",
                        (record_id,)).fetchone()
     return dict(row) if row else None
 
@@ -67,5 +68,25 @@ def volumes(conn: sqlite3.Connection, *, include_superseded: bool = False) -> li
 
 
 def volume_pdf(conn: sqlite3.Connection, volume_id: int) -> dict | None:
-    row = conn.execute("SELECT id, archival_code, pdf FROM volumes WHERE id=?", (volume_id,)).fetchone()
+    row = conn.execute("SELECT id, archival_code, pdf, office FROM volumes WHERE id=?", (volume_id,)).fetchone()
     return dict(row) if row else None
+
+
+INDEX_FILES = {"tantivy": "meta.json", "whoosh": "_MAIN_*.toc"}
+
+
+def index_problem(settings, conn) -> str | None:
+    """Why searching cannot work now (a Chinese message for the page), or None. Looks, never writes:
+    opening a missing index would create an empty one, so the page must not try."""
+    pattern = INDEX_FILES.get(getattr(settings, "index_backend", "tantivy"))
+    if pattern is None:               # an index kept in a database: nothing on disk to look at
+        return None
+    d = Path(settings.index_dir)
+    rebuild = "请在服务器上运行 minzheng --root 档案根目录 reindex 重建索引（只读原件和目录，不改动档案），然后刷新本页。"
+    if not d.is_dir():
+        return "全文索引（档案根目录下的 index/）不存在，现在检索不到任何档案。" + rebuild
+    if any(d.glob(pattern)):
+        return None
+    if record_count(conn) == 0:
+        return "档案库中还没有任何档案。请先导入（minzheng ingest 文件或目录），再来检索。"
+    return "全文索引（index/）是空的或已损坏，现在检索不到任何档案。" + rebuild

@@ -85,7 +85,7 @@ def serve(settings, *, host: str = "127.0.0.1", port: int = 8080, password: str 
                 threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
                 create_server(create_app(settings, password=password), sockets=[sock], threads=threads,
                               ident="minzheng").run()
-            except BaseException:                      # noqa: BLE001 - never fall back into the parent's code
+            except BaseException:
                 log.exception("检索页面工作进程出错")
                 code = 1
             finally:

@@ -2,6 +2,8 @@
 
 Every page goes through the archive's public API (archive.search, archive.show_record, …) or the
 read-only queries in catalog_read; objects are found by record id, never by a path from the request.
+Every route checks the user's rights (auth.py): a clerk sees their own office only, pictures and
+originals only for those who see full ID numbers; every use is written to the use log.
 """
 from __future__ import annotations
 
@@ -23,10 +25,22 @@ from flask import (
 
 import archive
 from archive.access.records import TEXT_SOURCES
+from archive.accounts import can_see_office
 from archive.common.errors import MinzhengError, NotFoundError
 from archive.store.objects import object_path
 from archive.web import catalog_read, pages
+from indexer.errors import SearchIndexError
 
+from .auth import (
+    current_user,
+    log_use,
+    may_open_files,
+    require_files,
+    require_office,
+    requires,
+    shown,
+    shown_deep,
+)
 from .highlight import hit_snippet
 from .params import (
     YEAR_MAX,
@@ -107,6 +121,9 @@ def search_page():
 def _run_search(params):
     """(result, error message, seconds). A failure or timeout is a message on the page, never a 500."""
     s = settings()
+    problem = catalog_read.index_problem(s, conn())
+    if problem:
+        return None, problem, None
     t0 = time.perf_counter()
     fut = ctx().pool.submit(archive.search, s, params.q, limit=params.limit, offset=params.offset, **params.filters)
     try:
@@ -114,8 +131,13 @@ def _run_search(params):
     except FutureTimeout:
         fut.cancel()
         return None, f"检索超过 {ctx().search_timeout:.0f} 秒仍未完成，已放弃。请换更具体的检索词或加上筛选条件后重试。", None
+    except SearchIndexError as e:           # damaged index: the details (paths, English) go to the log only
+        log.error("检索 %r 时全文索引出错：%s", params.q, e)
+        return None, ("全文索引已损坏或无法打开，已记录在服务器日志中。请在服务器上运行 "
+                      "minzheng --root 档案根目录 reindex 重建索引，然后重试。"), None
     except MinzhengError as e:
-        return None, f"检索出错：{e}", None
+        return None, "检索出错：" + str(e).replace(str(Path(s.root).resolve()), "档案根目录").replace(
+            str(s.root), "档案根目录"), None
     except Exception:
         log.exception("检索 %r 出错", params.q)
         return None, "检索时出现意外错误，已记录在服务器日志中。请稍后重试，或运行 minzheng verify 检查索引。", None
@@ -167,6 +189,7 @@ def _page_links(page: int, pages_total: int) -> list[int | None]:
 
 # ------------------------------------------------------------------ record
 @web.get("/record")
+@requires()
 def record_by_query():
     """`/record?id=N` → `/record/N`; anything but a plain number is a 400."""
     rid = integer(request.args, "id", "记录号", 1, 2**62)
@@ -184,11 +207,15 @@ def _record_or_404(record_id: int) -> dict:
 
 
 @web.get("/record/<int:record_id>")
+@requires()
 def record_page(record_id: int):
     rec = _record_or_404(record_id)
+    office = rec.get("office")
+    require_office(office)
+    log_use("view", record_id, office, title=rec.get("title") or rec.get("original_name"))
     names = choices()
     review = set(rec.get("needs_review") or [])
-    shown = {
+    labels = {
         "office": names.offices.get(rec.get("office") or "", rec.get("office")),
         "category": names.categories.get(rec.get("category") or "", rec.get("category")),
         "retention": names.retentions.get(rec.get("retention") or "", rec.get("retention")),
@@ -200,73 +227,89 @@ def record_page(record_id: int):
         is_review = bool(f.get("needs_review")) or key in review
         if key == "id" or (value in (None, "") and not is_review):
             continue
-        if key in shown and shown[key]:
-            value = shown[key]
+        if labels.get(key):
+            value = labels[key]
         elif key == "size" and value is not None:
             value = _size(value)
         label = str(f["label"]).replace("（待核）", "")
         if key == "size":
             label = "大小"
-        fields.append({"key": key, "label": label, "value": value, "review": is_review})
-    texts = archive.record_text(settings(), record_id) or []
+        fields.append({"key": key, "label": label, "value": shown(value, office), "review": is_review})
+    texts = [shown(t, office) for t in (archive.record_text(settings(), record_id) or [])]
     n_pages = int(rec.get("pages") or 0) or max(1, len(texts))
-    images = pages.has_page_images(settings(), rec)
+    can_open = may_open_files(current_user(), office)
+    images = can_open and pages.has_page_images(settings(), rec)
     page_rows = []
     for n in range(1, min(n_pages, MAX_PAGES_SHOWN) + 1):
         page_rows.append({"n": n, "text": texts[n - 1] if len(texts) == n_pages and n <= len(texts) else None})
     whole_text = None if len(texts) == n_pages else "\n\n".join(texts)
-    return render_template("record.html", rec=rec, fields=fields, review=sorted(review), images=images,
+    rec = {**rec, "title": shown(rec.get("title"), office), "original_name": shown(rec.get("original_name"), office)}
+    return render_template("record.html", rec=rec, fields=fields, review=sorted(review), images=images, can_open=can_open,
                            page_rows=page_rows, n_pages=n_pages, whole_text=whole_text,
                            more_pages=max(0, n_pages - MAX_PAGES_SHOWN))
 
 
 @web.get("/record/<int:record_id>/page/<int:page>.png")
+@requires()
 def page_png(record_id: int, page: int):
     rec = catalog_read.record_files(conn(), record_id)
     if rec is None:
         raise NotFoundError(f"没有记录号为 {record_id} 的档案记录")
+    require_files(rec.get("office"), "原件页面图像")
     if page < 1:
         raise ParamError("页码应从 1 开始")
     path = pages.page_image(settings(), rec, page)
+    log_use("page_image", f"{record_id} 第 {page} 页", rec.get("office"))
     return send_file(path, mimetype="image/png", max_age=86400)
 
 
 @web.get("/record/<int:record_id>/original")
+@requires()
 def original(record_id: int):
     rec = catalog_read.record_files(conn(), record_id)
     if rec is None:
         raise NotFoundError(f"没有记录号为 {record_id} 的档案记录")
+    require_files(rec.get("office"))
     path = object_path(settings().objects_dir, rec["sha256"])
     if not path.is_file():
         raise NotFoundError(f"记录 {record_id} 的原件不在档案库中。请运行 minzheng verify 检查")
     name = Path(str(rec["original_name"]).replace("\\", "/")).name or f"record-{record_id}"
+    log_use("download", record_id, rec.get("office"), file=name)
     return send_file(path, mimetype=rec.get("mime") or "application/octet-stream", as_attachment=True,
                      download_name=name, max_age=0)
 
 
 # ------------------------------------------------------------------ volumes
 @web.get("/volumes")
+@requires()
 def volumes_page():
     if request.args:
         raise ParamError(f"案卷页不认识参数 {'、'.join(sorted(request.args)[:5])}")
-    vols = catalog_read.volumes(conn())
+    user = current_user()
+    vols = [shown_deep(v, v["office"]) for v in catalog_read.volumes(conn()) if can_see_office(user, v["office"])]
+    for v in vols:
+        v["can_open"] = may_open_files(user, v["office"])
     return render_template("volumes.html", volumes=vols, choices=choices())
 
 
 @web.get("/volumes/<int:volume_id>/pdf")
+@requires()
 def volume_pdf(volume_id: int):
     vol = catalog_read.volume_pdf(conn(), volume_id)
     if vol is None:
         raise NotFoundError(f"没有编号为 {volume_id} 的案卷")
+    require_files(vol.get("office"), "案卷 PDF")
     root = Path(settings().root).resolve()
     path = (root / vol["pdf"]).resolve()
     if not path.is_relative_to(root) or not path.is_file():
         raise NotFoundError(f"案卷 {vol['archival_code']} 的 PDF 不在档案根目录中。请重新装订（minzheng bind）")
+    log_use("volume_pdf", vol["archival_code"], vol.get("office"))
     return send_file(path, mimetype="application/pdf", download_name=f"{vol['archival_code']}.pdf", max_age=0)
 
 
 # ------------------------------------------------------------------ overview
 @web.get("/overview")
+@requires()
 def overview_page():
     unknown = sorted(set(request.args) - {"office", "year", "category"})
     if unknown:
@@ -275,10 +318,19 @@ def overview_page():
     office = code(request.args, "office", "机构", c.offices)
     category = code(request.args, "category", "类别", c.categories)
     year = integer(request.args, "year", "年度", YEAR_MIN, YEAR_MAX)
+    user = current_user()
+    if user.role == "clerk":
+        if office is not None:
+            require_office(office, "该民政办的总览")
+        office = user.office
+        c = Choices(offices={k: v for k, v in c.offices.items() if k == office}, categories=c.categories,
+                    retentions=c.retentions)
     report, error = None, None
     try:
         report = archive.completeness_report(settings(), office=office, year=year, category=category).to_dict()
+        report = shown_deep(report, office if user.role == "clerk" else None)
     except MinzhengError as e:
         error = f"无法生成完整性总览：{e}"
+    log_use("report_view", "完整性总览", office, year=year, category=category)
     return render_template("overview.html", report=report, error=error, choices=c, office=office,
                            category=category, year=year)
