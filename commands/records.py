@@ -52,35 +52,69 @@ def ingest(ctx, paths, office, category, year, retention, manifest, jobs, ocr, a
 
 SEARCH_COLUMNS = [("code", "档号/记录号"), ("title", "题名"), ("office", "机构"), ("year", "年度"), ("page", "页"),
                   ("snippet", "命中段落")]
+BROWSE_COLUMNS = [("code", "档号/记录号"), ("title", "题名"), ("doc_date", "日期"), ("office", "机构"),
+                  ("year", "年度"), ("category", "类别")]
+SORT_NAMES = {"relevance": "相关度", "date": "日期", "-date": "日期（新的在前）", "code": "档号"}
 
 
 @click.command(cls=MzCommand)
-@click.argument("query")
+@click.argument("query", required=False, default="")
 @office_option
 @category_option
 @year_option
 @retention_option
 @click.option("--household", help="户主身份证号或户号")
 @click.option("--doc-type", "document_type", help="文件类型，如 申请书、审批表")
+@click.option("--sort", type=click.Choice(["relevance", "date", "-date", "code"]),
+              help="排序：relevance 相关度（有检索词时默认）、date 日期、-date 日期倒序、code 档号（无检索词时默认）")
 @click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True, help="最多显示几条")
 @click.option("--offset", type=click.IntRange(min=0), default=0, help="跳过前几条（翻页）")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), help="把全部结果（不只一页）导出为 CSV 或 Excel，需要 --out")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="导出文件，如 结果.xlsx")
 @json_option
 @click.pass_context
-def search(ctx, query, office, category, year, retention, household, document_type, limit, offset, as_json):
-    """中文全文检索（简繁通搜，扫描件也能搜）。用 "…" 括起查询只要完全相同的词句。"""
-    result = archive.search(settings_of(ctx), query, office=office, category=category, year=year,
-                            retention=retention, household=household, document_type=document_type,
-                            limit=limit, offset=offset)
+def search(ctx, query, office, category, year, retention, household, document_type, sort, limit, offset, fmt,
+           out, as_json):
+    """中文全文检索（简繁通搜，扫描件也能搜）；不给检索词时按筛选条件列出档案。
+
+    \b
+    检索式（空格分开的词都要出现，每个词按原样连续出现）：
+      临时救助 张大山            两个词都要有
+      "城乡低保"                 引号：完全相同的词句
+      低保 -退出                 -词：不含这个词
+      低保 | 特困   低保 或 特困  任一个
+      题名:低保  文号:青民发〔2016〕3号  责任者:民政办
+      档号:Z109-LS（开头相同）  户号:身份证号  或直接写 18 位身份证号
+      日期:2016-01..2016-06  日期:2016..2018  日期:2016-03-01..
+    严格命中少于 10 条时，大部分字相同（如扫描件识别错了一个字）的档案排在后面，标“近似”。
+    例：minzheng search "临时救助 张大山" --sort date
+        minzheng search --office QSZ --year 2016
+        minzheng search 低保 --format xlsx --out 低保.xlsx
+    """
+    settings = settings_of(ctx)
+    opts = dict(office=office, category=category, year=year, retention=retention, household=household,
+                document_type=document_type, sort=sort)
+    if fmt or out:
+        if out is None:
+            raise click.UsageError("导出要用 --out 指定文件，如 --out 结果.xlsx")
+        n = archive.export_search(settings, query, fmt=fmt, out=out, **opts)
+        click.echo(f"已导出 {n} 条记录到 {out}")
+        return
+    result = archive.search(settings, query, limit=limit, offset=offset, **opts)
     if as_json:
         emit(result.to_dict(), as_json=True)
         return
     if not result.hits:
-        click.echo(f"没有找到“{query}”。")
+        click.echo("没有符合筛选条件的档案。" if result.browse else f"没有找到“{query}”。")
         return
-    rows = [{**h, "code": h["archival_code"] or f"#{h['record_id']}", "title": (h["title"] or "")[:30],
-             "snippet": " ".join((h["snippet"] or "").split())} for h in result.hits]
-    emit(rows, as_json=False, columns=SEARCH_COLUMNS)
-    click.echo(f"共 {result.total} 条，显示第 {offset + 1}–{offset + len(result.hits)} 条。")
+    rows = [{**h, "code": h["archival_code"] or f"#{h['record_id']}",
+             "title": ("【近似】" if h["approximate"] else "") + (h["title"] or h["original_name"] or "")[:30],
+             "doc_date": h["doc_date"] or "", "snippet": " ".join((h["snippet"] or "").split())}
+            for h in result.hits]
+    emit(rows, as_json=False, columns=BROWSE_COLUMNS if result.browse else SEARCH_COLUMNS)
+    approx = f"（其中近似 {result.approximate} 条）" if result.approximate else ""
+    click.echo(f"共 {result.total} 条{approx}，显示第 {offset + 1}–{offset + len(result.hits)} 条，"
+               f"按{SORT_NAMES[result.sort]}排序。")
 
 
 @click.command(cls=MzCommand)

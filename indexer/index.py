@@ -1,13 +1,16 @@
 """The narrow full-text index interface; tantivy (default) and whoosh backends implement it.
 
 Both backends receive the same normalized text split into the same tokens (`indexer.tokens`):
-field `all` holds the positional token stream of title, document number, archival code, extra
-metadata and every page; `uni` holds single CJK characters; `title_tok` the title's tokens for
-boosting; `office`, `category`, `retention`, `year` are filters; `data` stores title and pages.
+`all` holds the positional token stream of title, 文号, 档号, extra metadata and every page; `uni`
+single CJK characters; `title_tok`, `docno_tok`, `author_tok` the positional tokens of 题名, 文号
+(brackets folded) and 责任者; `code` (档号, prefix queries), `household`, `doctype`, `office`,
+`category`, `retention` exact values; `year`, `date` (yyyymmdd) numbers; `code_sort` the 档号 order
+key; `data` stores title, metadata and pages for snippets.
 
-Search: every bigram/word of the query must occur (`all`) and every one-character run (`uni`);
-an exact-phrase match is boosted in the backend and the top candidates are re-ranked so that
-records containing the phrase come first; a query in double quotes keeps exact-phrase matches only.
+A query (`indexer.query`) becomes a backend-neutral plan (`indexer.plan`); each term must occur as a
+phrase of its characters. Terms found in 题名 or 文号 score a constant bonus above any body match.
+When fewer than APPROX_BELOW records match strictly, records holding most of a term's bigrams in
+order at one place (`indexer.approx`) follow, marked approximate.
 """
 from __future__ import annotations
 
@@ -18,11 +21,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+from indexer.approx import approx_hit
+from indexer.errors import SearchIndexError
 from indexer.normalize import normalize
-from indexer.snippet import has_phrase, make_snippet, mark
-from indexer.tokens import QueryTerms, query_terms, stream, unigrams
+from indexer.plan import FIELD_BONUS, SORTS, approx_plan, strict_plan, tier_plan
+from indexer.query import Query, parse_query
+from indexer.snippet import make_snippet, mark
+from indexer.tokens import date_key, fold_doc_number, stream, unigrams
 
-PHRASE_CHECK_CAP = 2000   # candidates verified for a quoted phrase
+APPROX_BELOW = 10          # approximate matches are looked for when fewer strict matches than this
+APPROX_CANDIDATES = 300    # records (by bigram overlap) checked for an approximate match
+SCHEMA_VERSION = "2"       # written to index_dir/SCHEMA_FILE; an older index must be rebuilt
+SCHEMA_FILE = "minzheng-schema.txt"
 
 
 @dataclass
@@ -37,25 +47,41 @@ class IndexDoc:
     retention: str = ""
     archival_code: str = ""
     extra: str = ""
+    author: str = ""
+    doc_date: str = ""          # YYYY-MM-DD (or YYYY-MM)
+    household: str = ""
+    document_type: str = ""
 
     def tokens(self) -> dict:
         """The field values every backend indexes (normalized once, here)."""
         title = normalize(self.title)
-        meta = " ".join(normalize(x) for x in (self.doc_number, self.archival_code, self.extra) if x)
+        docno = normalize(self.doc_number)
+        author = normalize(self.author)
+        meta = " ".join(x for x in (docno, normalize(self.archival_code), author, normalize(self.extra)) if x)
         pages = [normalize(p) for p in self.pages]
         body = _join_pages(pages)             # a word split by a page break is still one word
-        all_tokens = stream(title) + stream(meta) + stream(body)
-        uni = unigrams(title) + unigrams(meta) + unigrams(body)
+        code = (self.archival_code or "").strip().upper()
+        date = date_key(self.doc_date, self.year)
+        code_sort = code or f"~{date:08d}{int(self.record_id):012d}"   # '~' sorts after every 档号
+        docno_f = fold_doc_number(docno)
         return {
             "record_id": int(self.record_id),
-            "all": " ".join(all_tokens),
-            "uni": " ".join(uni),
+            "all": " ".join(stream(title) + stream(meta) + stream(body)),
+            "uni": " ".join(unigrams(title) + unigrams(meta) + unigrams(body)),
             "title_tok": " ".join(stream(title) + unigrams(title)),
+            "docno_tok": " ".join(stream(docno_f) + unigrams(docno_f)),
+            "author_tok": " ".join(stream(author) + unigrams(author)),
             "office": self.office or "",
             "category": self.category or "",
             "retention": self.retention or "",
+            "code": code,
+            "code_sort": code_sort,
+            "household": (self.household or "").strip().upper(),
+            "doctype": (self.document_type or "").strip(),
             "year": int(self.year) if self.year is not None else None,
-            "data": json.dumps({"t": title, "m": meta, "p": pages}, ensure_ascii=False),
+            "date": date,
+            "date_hi": date or 99999999,
+            "data": json.dumps({"t": title, "m": meta, "p": pages, "d": date, "c": code_sort}, ensure_ascii=False),
         }
 
 
@@ -67,6 +93,7 @@ class Hit:
     snippet: str
     highlights: list[tuple[int, int]] = field(default_factory=list)
     phrase: bool = False
+    approximate: bool = False
 
     def marked(self, open: str = "【", close: str = "】") -> str:
         """The snippet with each highlighted passage wrapped in open/close."""
@@ -75,30 +102,25 @@ class Hit:
     def to_dict(self) -> dict:
         return {"record_id": self.record_id, "score": round(self.score, 4), "page": self.page,
                 "snippet": self.snippet, "highlights": [list(h) for h in self.highlights],
-                "phrase": self.phrase}
+                "phrase": self.phrase, "approximate": self.approximate}
 
 
 @dataclass
 class Candidate:
     record_id: int
     score: float
-    data: str            # the stored JSON (title, metadata, pages)
+    data: str | None     # the stored JSON (title, metadata, pages, date, 档号 key); None when not loaded
+    key: object = None   # the sort key the backend ordered by
 
 
-@dataclass(frozen=True)
-class ParsedQuery:
-    terms: QueryTerms
-    quoted: bool
-
-
-_QUOTES = re.compile(r'^\s*["“”「『](.*)["“”」』]\s*$', re.S)
-
-
-def parse_query(query: str) -> ParsedQuery:
-    m = _QUOTES.match(query or "")
-    quoted = bool(m)
-    text = m.group(1) if m else (query or "")
-    return ParsedQuery(query_terms(normalize(text)), quoted)
+@dataclass
+class Results:
+    total: int                 # strict matches (lower bound when counted is False) + approximate ones
+    hits: list[Hit]
+    strict: int = 0
+    approximate: int = 0
+    counted: bool = True       # False: `strict` is a lower bound (count_cap reached)
+    sort: str = "relevance"
 
 
 class Index(ABC):
@@ -108,6 +130,17 @@ class Index(ABC):
 
     def __init__(self, index_dir: Path):
         self.index_dir = Path(index_dir)
+
+    def _check_schema(self, existing: bool) -> None:
+        """A new index gets the schema marker; an existing one without the current marker is refused."""
+        marker = self.index_dir / SCHEMA_FILE
+        if existing:
+            have = marker.read_text().strip() if marker.is_file() else "1"
+            if have != SCHEMA_VERSION:
+                raise SearchIndexError(f"全文索引 {self.index_dir} 是旧版本的格式（缺少题名、文号、日期等检索字段）。"
+                                       "请运行 minzheng reindex 重建索引（不需要重新导入）")
+        else:
+            marker.write_text(SCHEMA_VERSION + "\n")
 
     # --- writing ---
     def add(self, docs: Iterable[IndexDoc], *, jobs: int = 1) -> None:
@@ -153,62 +186,97 @@ class Index(ABC):
 
     # --- reading ---
     @abstractmethod
-    def _candidates(self, pq: ParsedQuery, filters: dict, mode: str, limit: int, offset: int,
-                    count: bool = True) -> tuple[int, list[Candidate]]:
-        """(number of matching records, candidates offset…offset+limit by backend score).
-        mode "all": every bigram/word (`all`) and one-character run (`uni`) of the query;
-        "phrase": those and the positional phrase; "rest": those but not the phrase.
-        count=False: the number may be wrong (the backend may skip counting)."""
+    def _execute(self, plan, *, limit: int, sort: str, count: bool, load_from: int = 0,
+                 count_cap: int | None = None) -> tuple[int, list[Candidate]]:
+        """(number of matching records, the first `limit` candidates in `sort` order). sort "relevance"
+        orders by score; "date"/"-date" by date (records without one last), then 档号; "code" by 档号.
+        Stored data is loaded for candidates from position load_from on. count=False: the number is
+        only the candidates returned. count_cap: the backend may stop counting there (returns cap+1)."""
 
-    def _ranked(self, pq: ParsedQuery, filters: dict, limit: int, offset: int) -> tuple[int, list[Candidate]]:
-        """(number of records holding every bigram of the query, candidates offset…offset+limit with
-        the exact-phrase matches first, each group by score). Backends may do this in one query."""
-        want = offset + limit
-        # phrase matches first (top `want` of them, no count), then the rest by score;
-        # the total comes from the plain query (all bigrams), which is cheap to count
-        _, first = self._candidates(pq, filters, "phrase", want, 0, count=False)
-        total, _ = self._candidates(pq, filters, "all", 1, 0)
-        rest: list[Candidate] = []
-        if len(first) < want:
-            _, rest = self._candidates(pq, filters, "rest", want - len(first), 0, count=False)
-        return total, (first + rest)[offset:want]
+    def search(self, query: str | Query, **kw) -> tuple[int, list[Hit]]:
+        """(number of matching records, hits offset…offset+limit); see `query`."""
+        r = self.query(query, **kw)
+        return r.total, r.hits
 
-    def search(self, query: str, *, office=None, category=None, year=None, retention=None,
-               limit: int = 10, offset: int = 0) -> tuple[int, list[Hit]]:
-        """(number of matching records, hits offset…offset+limit): records with the exact phrase
-        first, then the others that hold every bigram of the query; "…" keeps the exact phrase only."""
-        pq = parse_query(query)
-        q = pq.terms
-        if q.empty or limit <= 0:
-            return 0, []
-        filters = {"office": office, "category": category, "year": year, "retention": retention}
+    def query(self, query: str | Query, *, office=None, category=None, year=None, retention=None,
+              household=None, document_type=None, sort: str = "relevance", limit: int = 10, offset: int = 0,
+              approximate: bool = True, count_cap: int | None = None, ids_only: bool = False) -> Results:
+        """Records matching the query (parsed with `indexer.query.parse_query` when a string; its
+        QueryError names the position of a mistake), filtered, in `sort` order, hits offset…offset+limit.
+        An empty query lists every record passing the filters. count_cap: stop counting past it.
+        ids_only: strict matches only, hits without snippets (for facets and exports)."""
+        if sort not in SORTS:
+            raise ValueError(f"sort must be one of {SORTS}")
+        q = parse_query(query) if isinstance(query, str) else query
+        filters = {"office": office, "category": category, "year": year, "retention": retention,
+                   "household": (household or "").strip().upper() or None, "doctype": document_type}
         filters = {k: v for k, v in filters.items() if v not in (None, "")}
+        if limit <= 0:
+            return Results(0, [], sort=sort)
         want = offset + limit
-        positional = len(q.phrase) >= 2            # a positional phrase query is possible
-        # the phrase query is exact when its tokens cover the whole query
-        exact = positional and q.complete
-        if not positional:
-            # one token (or tokens that cannot be positioned): every match holds the phrase or close to it
-            total, cands = self._candidates(pq, filters, "all", limit, offset)
-            if pq.quoted:
-                cands = [c for c in cands if _phrase_in(q, c)]
-        elif pq.quoted and exact:
-            total, cands = self._candidates(pq, filters, "phrase", limit, offset)
-        elif pq.quoted:
-            total, cands = self._candidates(pq, filters, "phrase", PHRASE_CHECK_CAP, 0)
-            checked = [c for c in cands if _phrase_in(q, c)]
-            total -= len(cands) - len(checked)
-            cands = checked[offset:want]
-        else:
-            total, cands = self._ranked(pq, filters, limit, offset)
-        hits = []                       # snippets only for the hits returned
+        if q.browse and sort == "relevance":
+            sort = "code"                      # nothing to rank by: 档号 order
+        plan = strict_plan(q, filters)
+        if ids_only:
+            total, cands = self._execute(plan, limit=want, sort=sort, count=True, load_from=want)
+            return Results(total, [Hit(c.record_id, c.score, None, "") for c in cands[offset:]], strict=total, sort=sort)
+        total, cands = self._execute(plan, limit=max(want, APPROX_BELOW), sort=sort, count=True,
+                                     load_from=0 if sort == "relevance" else offset, count_cap=count_cap)
+        counted = count_cap is None or total <= count_cap
+        if sort == "relevance":
+            cands = self._tiered(q, filters, cands[:want], want) + cands[want:]
+        texts = q.text_terms()
+        hits = [self._hit(c, texts, False) for c in cands[offset:want]]
+        approx: list[Hit] = []
+        if approximate and q.groups and total < APPROX_BELOW:
+            approx = self._approximate(q, filters, sort, {c.record_id for c in cands})
+            hits = (hits + approx[max(0, offset - total):])[:limit] if want > total else hits
+        return Results(total + len(approx), hits, strict=total, approximate=len(approx), counted=counted, sort=sort)
+
+    def _tiered(self, q: Query, filters: dict, cands: list[Candidate], want: int) -> list[Candidate]:
+        """Relevance order: records holding more term groups in 题名/文号 first; among those every record
+        is as relevant as the next, so by date, then 档号; body-only matches by score, then date, 档号.
+        The records of the last tier shown are fetched again in date order when one query can say so."""
+        if not cands:
+            return cands
+        last = int(cands[-1].score // FIELD_BONUS)
+        if last >= 1 and len(cands) >= want:
+            plan = tier_plan(q, filters, last)
+            if plan is not None:
+                above = [c for c in cands if int(c.score // FIELD_BONUS) > last]
+                _, same = self._execute(plan, limit=want - len(above), sort="date", count=False)
+                for c in same:
+                    c.score = last * FIELD_BONUS
+                cands = above + same
+        return sorted(cands, key=_relevance_key)
+
+    def _hit(self, c: Candidate, terms, approximate: bool) -> Hit:
+        d = json.loads(c.data)
+        page, snip, spans, phrase = make_snippet(terms, d["t"], d["p"])
+        score = c.score % FIELD_BONUS if c.score >= FIELD_BONUS else c.score
+        return Hit(c.record_id, float(score), page, snip, spans, phrase, approximate)
+
+    def _approximate(self, q: Query, filters: dict, sort: str, seen: set[int]) -> list[Hit]:
+        """Records (not already strict hits) where every term group matches strictly or approximately."""
+        plan = approx_plan(q, filters)
+        if plan is None:
+            return []
+        _, cands = self._execute(plan, limit=APPROX_CANDIDATES, sort="relevance", count=False)
+        found = []
         for c in cands:
+            if c.record_id in seen:
+                continue
             d = json.loads(c.data)
-            page, snip, spans, phrase = make_snippet(q, d["t"], d["p"])
-            if not phrase and d.get("m") and has_phrase(q, [d["m"]]):
-                phrase = True
-            hits.append(Hit(c.record_id, float(c.score), page, snip, spans, phrase))
-        return max(total, 0), hits
+            h = approx_hit(q, d["t"], d["m"], d["p"])
+            if h is None:
+                continue
+            ratio, page, snip, spans = h
+            found.append((ratio, c, Hit(c.record_id, float(ratio), page, snip, spans, False, True)))
+        if sort == "relevance":
+            found.sort(key=lambda x: (-x[0], -x[1].score))
+        else:
+            found.sort(key=lambda x: _sort_key(sort, json.loads(x[1].data)))
+        return [h for _, _, h in found]
 
     def __enter__(self):
         return self
@@ -222,6 +290,21 @@ class Index(ABC):
         finally:
             self.close()
         return False
+
+
+def _sort_key(sort: str, d: dict):
+    date = d.get("d") or 0
+    if sort == "date":
+        return (date or 99999999, d.get("c", ""))
+    if sort == "-date":
+        return (-date, d.get("c", ""))
+    return (d.get("c", ""),)
+
+
+def _relevance_key(c: Candidate):
+    d = json.loads(c.data) if c.data else {}
+    tier = int(c.score // FIELD_BONUS)
+    return (-tier, 0.0 if tier else -round(c.score, 3), d.get("d") or 99999999, d.get("c", ""))
 
 
 _WORDCH = re.compile(r"[\w]")
@@ -240,8 +323,3 @@ def _join_pages(pages: list[str]) -> str:
 
 def _tokens(doc: IndexDoc) -> dict:
     return doc.tokens()
-
-
-def _phrase_in(q: QueryTerms, c: Candidate) -> bool:
-    d = json.loads(c.data)
-    return has_phrase(q, [d["t"], d.get("m", "")] + d["p"])

@@ -1,6 +1,7 @@
 """tantivy backend: pre-tokenized text through the whitespace tokenizer, so positions are real."""
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 from typing import Iterable
@@ -8,12 +9,10 @@ from typing import Iterable
 import tantivy
 
 from indexer.errors import IndexBusyError, SearchIndexError
-from indexer.index import Candidate, Index, ParsedQuery
+from indexer.index import Candidate, Index
 
 WRITER_HEAP = 128_000_000
 LOCK_WAIT = 30.0
-TITLE_BOOST = 2.0
-PHRASE_BONUS = 10_000.0   # far above any BM25 score of a query's few terms (f32 keeps ~0.001 there)
 
 
 def _schema() -> tantivy.Schema:
@@ -21,11 +20,14 @@ def _schema() -> tantivy.Schema:
     sb.add_integer_field("record_id", stored=True, indexed=True, fast=True)
     sb.add_text_field("all", tokenizer_name="whitespace", index_option="position")
     sb.add_text_field("uni", tokenizer_name="whitespace", index_option="freq")
-    sb.add_text_field("title_tok", tokenizer_name="whitespace", index_option="freq")
-    sb.add_text_field("office", tokenizer_name="raw", index_option="basic")
-    sb.add_text_field("category", tokenizer_name="raw", index_option="basic")
-    sb.add_text_field("retention", tokenizer_name="raw", index_option="basic")
+    for name in ("title_tok", "docno_tok", "author_tok"):
+        sb.add_text_field(name, tokenizer_name="whitespace", index_option="position")
+    for name in ("office", "category", "retention", "code", "household", "doctype"):
+        sb.add_text_field(name, tokenizer_name="raw", index_option="basic")
+    sb.add_text_field("code_sort", tokenizer_name="raw", index_option="basic", fast=True)
     sb.add_integer_field("year", indexed=True, fast=True)
+    sb.add_integer_field("date", indexed=True, fast=True)
+    sb.add_integer_field("date_hi", indexed=False, fast=True)
     sb.add_bytes_field("data", stored=True, indexed=False)
     return sb.build()
 
@@ -43,6 +45,7 @@ class TantivyIndex(Index):
         super().__init__(index_dir)
         self.index_dir.mkdir(parents=True, exist_ok=True)
         _check_dir(self.index_dir)
+        self._check_schema(existing=(self.index_dir / "meta.json").exists())
         self.schema = _schema()
         try:
             self._ix = tantivy.Index(self.schema, path=str(self.index_dir), reuse=True)
@@ -76,12 +79,15 @@ class TantivyIndex(Index):
             doc.add_integer("record_id", f["record_id"])
             doc.add_text("all", f["all"])
             doc.add_text("uni", f["uni"])
-            doc.add_text("title_tok", f["title_tok"])
-            for k in ("office", "category", "retention"):
+            for k in ("title_tok", "docno_tok", "author_tok", "code_sort"):
+                doc.add_text(k, f[k])
+            for k in ("office", "category", "retention", "code", "household", "doctype"):
                 if f[k]:
                     doc.add_text(k, f[k])
             if f["year"] is not None:
                 doc.add_integer("year", f["year"])
+            doc.add_integer("date", f["date"])
+            doc.add_integer("date_hi", f["date_hi"])
             doc.add_bytes("data", f["data"].encode("utf-8"))
             w.add_document(doc)
             self._dirty = True
@@ -132,50 +138,78 @@ class TantivyIndex(Index):
         res = s.search(tantivy.Query.all_query(), limit=n, count=False)
         return {int(v) for v in s.fast_field_values("record_id", [a for _, a in res.hits])}
 
-    def _clauses(self, pq: ParsedQuery, filters: dict, mode: str) -> list:
+    def _q(self, node):
+        """The tantivy query for a plan node (see indexer.plan)."""
         Q, Occur, sch = tantivy.Query, tantivy.Occur, self.schema
-        q = pq.terms
-        clauses = [(Occur.Must, Q.term_query(sch, "uni", c)) for c in q.chars]
-        if mode == "phrase":
-            # the positional phrase implies every bigram of the query: no separate term clauses
-            # (they cost a third of the query's time and change nothing but the score)
-            clauses.append((Occur.Must, Q.phrase_query(sch, "all", q.phrase_cover())))
-        else:
-            clauses += [(Occur.Must, Q.term_query(sch, "all", t)) for t in q.body]
-            if mode == "rest":
-                clauses.append((Occur.MustNot, Q.phrase_query(sch, "all", q.phrase_cover())))
-            elif mode == "ranked":
-                # every record holding the exact phrase gets a constant far above any BM25 score,
-                # so one query ranks phrase matches first and still counts every match
-                clauses.append((Occur.Should, Q.const_score_query(Q.phrase_query(sch, "all", q.phrase_cover()),
-                                                                  PHRASE_BONUS)))
-        for name in ("office", "category", "retention"):
-            if name in filters:
-                clauses.append((Occur.Must, Q.term_query(sch, name, str(filters[name]))))
-        if "year" in filters:
-            clauses.append((Occur.Must, Q.term_query(sch, "year", int(filters["year"]))))
-        title_terms = [Q.term_query(sch, "title_tok", t) for t in q.body + q.chars]
-        if title_terms:
-            clauses.append((Occur.Should, Q.boost_query(
-                Q.boolean_query([(Occur.Should, t) for t in title_terms]), TITLE_BOOST)))
-        return clauses
+        kind = node[0]
+        if kind == "match":
+            _, fname, qt = node
+            uni = "uni" if fname == "all" else fname
+            parts = [Q.term_query(sch, uni, c) for c in qt.chars]
+            if qt.body:
+                cover = qt.phrase_cover()
+                if len(cover) >= 2:
+                    parts.append(Q.phrase_query(sch, fname, cover))
+                else:
+                    parts += [Q.term_query(sch, fname, t) for t in qt.body]
+            return parts[0] if len(parts) == 1 else Q.boolean_query([(Occur.Must, p) for p in parts])
+        if kind == "any":
+            return Q.boolean_query([(Occur.Should, Q.term_query(sch, node[1], t)) for t in node[2]])
+        if kind == "raw":
+            return Q.term_query(sch, node[1], node[2])
+        if kind == "int":
+            return Q.term_query(sch, node[1], int(node[2]))
+        if kind == "prefix":
+            return Q.regex_query(sch, node[1], re.escape(node[2]) + ".*")
+        if kind == "range":
+            return Q.range_query(sch, node[1], tantivy.FieldType.Integer, node[2], node[3])
+        if kind == "or":
+            return Q.boolean_query([(Occur.Should, self._q(n)) for n in node[1]])
+        if kind == "const":
+            return Q.const_score_query(self._q(node[1]), node[2])
+        _, must, should, must_not = node
+        clauses = [(Occur.Must, self._q(n)) for n in must] or [(Occur.Must, Q.all_query())]
+        clauses += [(Occur.Should, self._q(n)) for n in should]
+        clauses += [(Occur.MustNot, self._q(n)) for n in must_not]
+        return Q.boolean_query(clauses)
 
-    def _run(self, clauses: list, limit: int, offset: int, count: bool) -> tuple[int, list[Candidate]]:
+    def _execute(self, plan, *, limit, sort, count, load_from=0, count_cap=None):
         s = self._searcher()
-        res = s.search(tantivy.Query.boolean_query(clauses), limit=limit, count=count, offset=offset)
+        query = self._q(plan)
+        if sort == "relevance":
+            res = s.search(query, limit=limit, count=count)
+            hits = [(float(k), a) for k, a in res.hits]
+        elif sort == "code":
+            res = s.search(query, limit=limit, count=count, order_by_field="code_sort", order=tantivy.Order.Asc)
+            hits = list(res.hits)
+        else:
+            hits, res = self._by_date(s, query, plan, limit, count, sort)
+        rids = s.fast_field_values("record_id", [a for _, a in hits[:load_from]]) if load_from else []
         out = []
-        for score, addr in res.hits:            # stored fields of the returned page only
-            doc = s.doc(addr)
-            out.append(Candidate(int(doc["record_id"][0]), float(score), bytes(doc["data"][0]).decode("utf-8")))
+        for i, (key, addr) in enumerate(hits):
+            data = None
+            if i >= load_from:                      # stored fields of the returned page only
+                doc = s.doc(addr)
+                rid, data = doc["record_id"][0], bytes(doc["data"][0]).decode("utf-8")
+            else:
+                rid = rids[i]
+            out.append(Candidate(int(rid), float(key) if sort == "relevance" else 0.0, data, key))
         return (res.count if count else len(out)), out
 
-    def _candidates(self, pq: ParsedQuery, filters: dict, mode: str, limit: int, offset: int, count: bool = True):
-        return self._run(self._clauses(pq, filters, mode), limit, offset, count)
-
-    def _ranked(self, pq: ParsedQuery, filters: dict, limit: int, offset: int):
-        """One query instead of three: all bigrams required, the phrase as a constant bonus."""
-        total, cands = self._run(self._clauses(pq, filters, "ranked"), limit, offset, True)
-        for c in cands:
-            if c.score >= PHRASE_BONUS:
-                c.score -= PHRASE_BONUS
-        return total, cands
+    def _by_date(self, s, query, plan, limit, count, sort):
+        """Top `limit` by date, equal dates by 档号: the records on the last date shown are fetched again
+        in 档号 order, so paging never depends on the index's internal order."""
+        field, order = ("date_hi", tantivy.Order.Asc) if sort == "date" else ("date", tantivy.Order.Desc)
+        res = s.search(query, limit=limit, count=count, order_by_field=field, order=order)
+        hits = list(res.hits)
+        if not hits:
+            return hits, res
+        last = hits[-1][0]
+        before = [h for h in hits if h[0] != last]
+        Q, Occur, sch = tantivy.Query, tantivy.Occur, self.schema
+        same = Q.boolean_query([(Occur.Must, query),
+                                (Occur.Must, Q.range_query(sch, field, tantivy.FieldType.Integer, last, last,
+                                                           use_inverted_index=False))])
+        tie = s.search(same, limit=limit - len(before), count=False, order_by_field="code_sort",
+                       order=tantivy.Order.Asc)
+        return before + [(last, a) for _, a in tie.hits], res

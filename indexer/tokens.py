@@ -116,3 +116,23 @@ def query_terms(normalized_query: str) -> QueryTerms:
             pos += 1
     return QueryTerms(tuple(dict.fromkeys(body)), tuple(dict.fromkeys(chars)), tuple(phrase),
                       "".join(run for _, run in segs), complete, tuple(cover))
+
+
+_DOC_NUMBER_BRACKETS = str.maketrans("", "", "〔〕[]()【】（）［］﹝﹞")
+
+
+def fold_doc_number(text: str) -> str:
+    """A 文号 as compared: normalized text without brackets, so 青民发〔2016〕3号 = 青民发[2016]3号."""
+    return text.translate(_DOC_NUMBER_BRACKETS)
+
+
+def date_key(doc_date: str | None, year: int | None) -> int:
+    """yyyymmdd for sorting and date ranges; month/day 00 when only the year is known; 0 when neither."""
+    d = (doc_date or "").strip()
+    if len(d) >= 10 and d[:4].isdigit() and d[5:7].isdigit() and d[8:10].isdigit():
+        return int(d[:4]) * 10000 + int(d[5:7]) * 100 + int(d[8:10])
+    if len(d) >= 7 and d[:4].isdigit() and d[5:7].isdigit():
+        return int(d[:4]) * 10000 + int(d[5:7]) * 100
+    if year:
+        return int(year) * 10000
+    return 0

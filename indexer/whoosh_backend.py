@@ -10,6 +10,7 @@ from typing import Iterable
 
 from whoosh import index as windex
 from whoosh import query as wq
+from whoosh import sorting
 from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.index import LockError
@@ -17,10 +18,9 @@ from whoosh.scoring import BM25F
 from whoosh.writing import CLEAR
 
 from indexer.errors import IndexBusyError, SearchIndexError
-from indexer.index import Candidate, Index, ParsedQuery
+from indexer.index import Candidate, Index
 
 LOCK_WAIT = 30.0
-TITLE_BOOST = 2.0
 WRITER_MB = 128
 
 
@@ -30,9 +30,14 @@ def _schema() -> Schema:
         record_id=NUMERIC(int, bits=64, stored=True, unique=True, signed=True),
         all=TEXT(analyzer=sp, phrase=True),
         uni=TEXT(analyzer=sp, phrase=False),
-        title_tok=TEXT(analyzer=sp, phrase=False),
-        office=ID, category=ID, retention=ID,
+        title_tok=TEXT(analyzer=sp, phrase=True),
+        docno_tok=TEXT(analyzer=sp, phrase=True),
+        author_tok=TEXT(analyzer=sp, phrase=True),
+        office=ID, category=ID, retention=ID, code=ID, household=ID, doctype=ID,
+        code_sort=ID(sortable=True),
         year=NUMERIC(int, bits=32, signed=True),
+        date=NUMERIC(int, bits=32, signed=True, sortable=True),
+        date_hi=NUMERIC(int, bits=32, signed=True, sortable=True),
         data=STORED,
     )
 
@@ -46,6 +51,7 @@ class WhooshIndex(Index):
         if (self.index_dir / "meta.json").exists():
             raise SearchIndexError(f"{self.index_dir} 是 tantivy 索引，不是 whoosh 索引。"
                               "请运行 minzheng reindex --backend whoosh 重建，或在 minzheng.toml 中设置 [index] backend = \"tantivy\"")
+        self._check_schema(existing=windex.exists_in(str(self.index_dir)))
         try:
             if windex.exists_in(str(self.index_dir)):
                 self._ix = windex.open_dir(str(self.index_dir))
@@ -68,8 +74,9 @@ class WhooshIndex(Index):
     def _add_fields(self, fields: Iterable[dict]) -> None:
         w = self._w()
         for f in fields:
-            doc = {k: f[k] for k in ("record_id", "all", "uni", "title_tok", "data")}
-            for k in ("office", "category", "retention"):
+            doc = {k: f[k] for k in ("record_id", "all", "uni", "title_tok", "docno_tok", "author_tok", "code_sort",
+                                     "date", "date_hi", "data")}
+            for k in ("office", "category", "retention", "code", "household", "doctype"):
                 if f[k]:
                     doc[k] = f[k]
             if f["year"] is not None:
@@ -115,25 +122,53 @@ class WhooshIndex(Index):
         with self._ix.searcher() as s:
             return {int(f["record_id"]) for f in s.all_stored_fields()}
 
-    def _candidates(self, pq: ParsedQuery, filters: dict, mode: str, limit: int, offset: int, count: bool = True):
-        q = pq.terms
-        must = [wq.Term("all", t) for t in q.body] + [wq.Term("uni", c) for c in q.chars]
-        for name in ("office", "category", "retention"):
-            if name in filters:
-                must.append(wq.Term(name, str(filters[name])))
-        if "year" in filters:
-            must.append(wq.Term("year", int(filters["year"])))
-        # whoosh phrases have no offsets: the phrase tokens are contiguous (gaps only at the ends)
-        phrase = wq.Phrase("all", [t for _, t in q.phrase]) if mode != "all" else None
-        if mode == "phrase":
-            must.append(phrase)
-        main = wq.And(must) if len(must) > 1 else must[0]
-        if mode == "rest":
-            main = wq.AndNot(main, phrase)
-        title = [wq.Term("title_tok", t, boost=TITLE_BOOST) for t in q.body + q.chars]
-        query = wq.AndMaybe(main, wq.Or(title)) if title else main
+    def _q(self, node):
+        """The whoosh query for a plan node (see indexer.plan)."""
+        kind = node[0]
+        if kind == "match":
+            _, fname, qt = node
+            uni = "uni" if fname == "all" else fname
+            parts = [wq.Term(uni, c) for c in qt.chars]
+            if qt.body:
+                # whoosh phrases have no offsets: the phrase tokens are contiguous (gaps only at the ends)
+                toks = [t for _, t in qt.phrase]
+                parts.append(wq.Phrase(fname, toks) if len(toks) >= 2 else wq.Term(fname, qt.body[0]))
+            return parts[0] if len(parts) == 1 else wq.And(parts)
+        if kind == "any":
+            return wq.Or([wq.Term(node[1], t) for t in node[2]])
+        if kind in ("raw", "int"):
+            return wq.Term(node[1], node[2])
+        if kind == "prefix":
+            return wq.Prefix(node[1], node[2])
+        if kind == "range":
+            return wq.NumericRange(node[1], node[2], node[3])
+        if kind == "or":
+            return wq.Or([self._q(n) for n in node[1]])
+        if kind == "const":
+            return wq.ConstantScoreQuery(self._q(node[1]), node[2])
+        _, must, should, must_not = node
+        main = wq.And([self._q(n) for n in must]) if must else wq.Every()
+        if must_not:
+            main = wq.AndNot(main, wq.Or([self._q(n) for n in must_not]))
+        if should:
+            main = wq.AndMaybe(main, wq.Or([self._q(n) for n in should]))
+        return main
+
+    def _execute(self, plan, *, limit, sort, count, load_from=0, count_cap=None):
+        query = self._q(plan)
+        sortedby = None
+        if sort == "date":
+            sortedby = [sorting.FieldFacet("date_hi"), sorting.FieldFacet("code_sort")]
+        elif sort == "-date":
+            sortedby = [sorting.FieldFacet("date", reverse=True), sorting.FieldFacet("code_sort")]
+        elif sort == "code":
+            sortedby = sorting.FieldFacet("code_sort")
         with self._ix.searcher(weighting=BM25F()) as s:
-            res = s.search(query, limit=offset + limit)
+            res = s.search(query, limit=limit, sortedby=sortedby)
             total = len(res) if count else res.scored_length()
-            out = [Candidate(int(h["record_id"]), float(h.score), h["data"]) for h in res[offset:offset + limit]]
+            out = []
+            for i, h in enumerate(res):
+                f = h.fields() if i >= load_from else {"record_id": h["record_id"]}
+                out.append(Candidate(int(f["record_id"]), float(h.score or 0.0) if sortedby is None else 0.0,
+                                     f.get("data"), None))
         return total, out

@@ -49,9 +49,9 @@ def test_backend_in_use(corpus_root):
 def test_json_contract(corpus_root):
     _, root, _, ids = corpus_root
     out = search(root, "临时救助")
-    assert set(out) == {"query", "total", "hits"} and out["query"] == "临时救助"
+    assert set(out) == {"query", "total", "sort", "hits"} and out["query"] == "临时救助" and out["sort"] == "relevance"
     keys = {"record_id", "archival_code", "title", "office", "category", "year", "original_name", "sha256",
-            "score", "snippet", "page"}
+            "score", "snippet", "page", "approximate"}
     assert out["hits"] and all(keys <= set(h) for h in out["hits"])
     top = out["hits"][0]
     assert top["record_id"] == ids["公示0.docx"] and top["title"] == "李家村临时救助公示"

@@ -1,12 +1,17 @@
-"""minzheng search: full-text hits from the index, joined with the catalog (the source of truth)."""
+"""minzheng search: full-text hits from the index, joined with the catalog (the source of truth);
+with no search term, the records passing the filters straight from the catalog (browse)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from archive.store import catalog
 from indexer import open_index
+from indexer.plan import SORTS
+from indexer.query import Query, QueryError, parse_query
 
-SCAN_CAP = 5000       # hits fetched from the index when filtering on catalog-only fields (household, type)
+from .browse import browse, facets
+
+FACET_CAP = 20_000     # records of a full-text search counted for the facets
 
 
 @dataclass
@@ -14,11 +19,18 @@ class SearchResult:
     query: str
     total: int
     hits: list[dict] = field(default_factory=list)
+    sort: str = "relevance"
+    browse: bool = False               # no search term: records listed by the filters alone
+    approximate: int = 0               # how many of `total` are approximate matches
+    facets: dict | None = None         # {"office"|"year"|"category": {value: count}} when asked for
 
     def to_dict(self) -> dict:
-        """DESIGN.md's contract: {"query","total","hits":[{record_id, archival_code, title, office, category,
-        year, original_name, sha256, score, snippet}]} plus page (1-based or null), snippet with 【】 marks."""
-        return {"query": self.query, "total": self.total, "hits": self.hits}
+        """DESIGN.md's contract: {"query","total","sort","hits":[{record_id, archival_code, title, office,
+        category, year, original_name, sha256, score, snippet, approximate, …}]}; snippet with 【】 marks."""
+        d = {"query": self.query, "total": self.total, "sort": self.sort, "hits": self.hits}
+        if self.facets is not None:
+            d["facets"] = {k: {str(a): n for a, n in v.items()} for k, v in self.facets.items()}
+        return d
 
 
 def _hit_dict(hit, rec: dict) -> dict:
@@ -31,48 +43,89 @@ def _hit_dict(hit, rec: dict) -> dict:
         "year": rec.get("year"),
         "original_name": rec.get("original_name"),
         "sha256": rec.get("sha256"),
-        "score": round(float(hit.score), 4),
-        "snippet": hit.marked("【", "】"),
-        "page": hit.page,
-        "phrase": bool(hit.phrase),
+        "score": round(float(hit.score), 4) if hit else 0.0,
+        "snippet": hit.marked("【", "】") if hit else "",
+        "page": hit.page if hit else None,
+        "phrase": bool(hit.phrase) if hit else False,
+        "approximate": bool(hit.approximate) if hit else False,
+        "highlights": [list(s) for s in hit.highlights] if hit else [],
+        "plain_snippet": hit.snippet if hit else "",
         "household": rec.get("household"),
         "document_type": rec.get("document_type"),
+        "doc_number": rec.get("doc_number"),
+        "author": rec.get("author"),
+        "doc_date": rec.get("doc_date"),
+        "retention": rec.get("retention"),
+        "pages": rec.get("pages"),
     }
+
+
+def parse(query: str, date_range: str | None = None) -> Query:
+    """The query, with an extra date range (`2016-01..2016-06`, from a form field) added to it."""
+    q = parse_query(query or "")
+    if date_range:
+        d = parse_query(f"日期:{date_range}")
+        lo = max(x for x in (q.date_from, d.date_from, 0) if x is not None) or None
+        his = [x for x in (q.date_to, d.date_to) if x is not None]
+        q = Query(q.groups, q.exclude, lo, min(his) if his else None, source=q.source)
+        if q.date_from is not None and q.date_to is not None and q.date_from > q.date_to:
+            raise QueryError(1, f"日期范围 {date_range} 与检索式中的日期条件没有交集")
+    return q
+
+
+def _filters(office, category, year, retention, household, document_type) -> dict:
+    f = {"office": office.upper() if office else None, "category": category.upper() if category else None,
+         "year": year, "retention": retention.upper() if retention else None,
+         "household": household.strip().upper() if household else None, "doctype": document_type}
+    return {k: v for k, v in f.items() if v not in (None, "")}
 
 
 def search(settings, query: str, *, office: str | None = None, category: str | None = None,
            year: int | None = None, retention: str | None = None, household: str | None = None,
-           document_type: str | None = None, limit: int = 10, offset: int = 0) -> SearchResult:
-    """Search the root's index. Hits whose record is no longer in the catalog are dropped."""
-
-    office = office.upper() if office else None
-    category = category.upper() if category else None
-    retention = retention.upper() if retention else None
-    by_catalog = bool(household or document_type)
-    conn = catalog.connect(settings.catalog_path)
+           document_type: str | None = None, sort: str | None = None, date_range: str | None = None,
+           limit: int = 10, offset: int = 0, with_facets: bool = False) -> SearchResult:
+    """Search the root's index (see indexer.query for the language; QueryError names the position of a
+    mistake). No search term: the records passing the filters, from the catalog. Hits whose record is
+    no longer in the catalog are dropped. sort: relevance (default with a term) | date | -date | code
+    (default without)."""
+    q = parse(query, date_range)
+    if sort is not None and sort not in SORTS:
+        raise QueryError(1, f"不认识的排序方式“{sort}”", "可用：relevance（相关度）、date（日期）、-date（日期倒序）、code（档号）")
+    filters = _filters(office, category, year, retention, household, document_type)
+    conn = catalog.connect(settings.catalog_url)
     try:
-        idx = open_index(settings.index_dir, settings.index_backend)
+        if q.browse:
+            sort = sort or "code"
+            total, recs = browse(conn, filters, q.date_from, q.date_to, sort, limit, offset)
+            res = SearchResult(query, total, [_hit_dict(None, r) for r in recs], sort=sort, browse=True)
+            if with_facets:
+                res.facets = facets(conn, filters, q.date_from, q.date_to)
+            return res
+        sort = sort or "relevance"
+        idx = open_index(settings.index_dir, settings.index_backend, url=settings.catalog_url)
         try:
-            want = SCAN_CAP if by_catalog else offset + limit
-            total, hits = idx.search(query, office=office, category=category, year=year, retention=retention,
-                                     limit=want, offset=0)
+            r = idx.query(q, sort=sort, limit=limit, offset=offset, **_index_filters(filters))
+            ids = None
+            if with_facets:
+                wide = {k: v for k, v in filters.items() if k not in ("office", "year", "category")}
+                ids = [h.record_id for h in idx.query(q, sort="relevance", limit=FACET_CAP, ids_only=True,
+                                                      **_index_filters(wide)).hits]
         finally:
             idx.close()
         out, dropped = [], 0
-        for h in hits:
+        for h in r.hits:
             rec = catalog.record(conn, h.record_id)
             if rec is None:
                 dropped += 1
                 continue
-            if household and rec.get("household") != household:
-                continue
-            if document_type and rec.get("document_type") != document_type:
-                continue
             out.append(_hit_dict(h, rec))
+        res = SearchResult(query, max(0, r.total - dropped), out, sort=sort, approximate=r.approximate)
+        if ids is not None:
+            res.facets = facets(conn, filters, q.date_from, q.date_to, ids)
+        return res
     finally:
         conn.close()
-    if by_catalog:
-        total = len(out)
-    else:
-        total = max(0, total - dropped)
-    return SearchResult(query=query, total=total, hits=out[offset:offset + limit])
+
+
+def _index_filters(filters: dict) -> dict:
+    return {("document_type" if k == "doctype" else k): v for k, v in filters.items()}

@@ -32,7 +32,7 @@ def read_pages(settings, sha256: str) -> list[str] | None:
 
 def index_doc(rec: dict, pages: list[str]):
     """The index document for a catalog record (dict from archive.catalog.record_dict)."""
-    extra = " ".join(str(rec.get(k) or "") for k in ("original_name", "author", "document_type", "household"))
+    extra = " ".join(str(rec.get(k) or "") for k in ("original_name", "document_type", "household"))
     return IndexDoc(
         record_id=int(rec["id"]),
         title=rec.get("title") or "",
@@ -44,4 +44,8 @@ def index_doc(rec: dict, pages: list[str]):
         retention=rec.get("retention") or "",
         archival_code=rec.get("archival_code") or "",
         extra=extra.strip(),
+        author=rec.get("author") or "",
+        doc_date=rec.get("doc_date") or "",
+        household=rec.get("household") or "",
+        document_type=rec.get("document_type") or "",
     )

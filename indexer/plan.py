@@ -1,0 +1,100 @@
+"""A parsed query as a backend-neutral plan: nested tuples that each backend turns into its own queries.
+
+    ("match", field, QueryTerms)      the term's tokens as a phrase in a positional field; its
+                                      one-character runs in `uni` (field "all") or in the field itself
+    ("any", field, tokens)            at least one of the tokens (candidates for approximate matching)
+    ("raw", field, value)             an exact value (office, category, retention, household, doctype)
+    ("int", field, value)             an exact number (year)
+    ("prefix", field, text)           a value starting with text (档号)
+    ("range", field, lo, hi)          a number in lo…hi, None = open (date, yyyymmdd)
+    ("bool", must, should, must_not)  tuples of nodes; no must = every record
+    ("or", nodes)
+    ("const", node, score)            a constant score when node matches (the 题名/文号 bonus)
+"""
+from __future__ import annotations
+
+from indexer.query import Query, Term
+from indexer.tokens import fold_doc_number, query_terms, squash
+
+SORTS = ("relevance", "date", "-date", "code")
+FIELD_BONUS = 10_000.0          # per term group found in 题名 or 文号: far above any BM25 score of a few terms
+TEXT_FIELDS = {"": "all", "title": "title_tok", "author": "author_tok", "doc_number": "docno_tok"}
+APPROX_MIN_CHARS = 4            # shorter terms are matched strictly only (3 of 4 characters is the least)
+
+
+def term_node(t: Term):
+    if t.field == "code":
+        return ("prefix", "code", t.text)
+    if t.field == "household":
+        return ("raw", "household", t.text)
+    return ("match", TEXT_FIELDS[t.field], query_terms(t.text))
+
+
+def approximable(t: Term) -> bool:
+    return t.field in ("", "title") and not t.exact and len(squash(t.text)) >= APPROX_MIN_CHARS
+
+
+def _either(nodes: list):
+    return nodes[0] if len(nodes) == 1 else ("or", tuple(nodes))
+
+
+def filter_nodes(filters: dict, q: Query) -> list:
+    out = [("raw", k, str(filters[k])) for k in ("office", "category", "retention", "household", "doctype")
+           if k in filters]
+    if "year" in filters:
+        out.append(("int", "year", int(filters["year"])))
+    if q.date_from is not None or q.date_to is not None:
+        # records without a date (0) never fall in a range
+        out.append(("range", "date", q.date_from if q.date_from is not None else 1, q.date_to))
+    return out
+
+
+def title_nodes(q: Query) -> list:
+    """For each term group that can be found in 题名/文号, the node matching it there."""
+    out = []
+    for g in q.groups:
+        nodes = []
+        for t in g:
+            if t.field == "":
+                nodes.append(("match", "title_tok", query_terms(t.text)))
+                nodes.append(("match", "docno_tok", query_terms(fold_doc_number(t.text))))
+            elif t.field in ("title", "doc_number"):
+                nodes.append(term_node(t))
+        if nodes:
+            out.append(_either(nodes))
+    return out
+
+
+def strict_plan(q: Query, filters: dict):
+    must = [_either([term_node(t) for t in g]) for g in q.groups] + filter_nodes(filters, q)
+    must_not = [term_node(t) for t in q.exclude]
+    bonus = [("const", n, FIELD_BONUS) for n in title_nodes(q)]
+    return ("bool", tuple(must), tuple(bonus), tuple(must_not))
+
+
+def tier_plan(q: Query, filters: dict, level: int):
+    """The strict matches holding exactly `level` term groups in 题名/文号, when that can be said
+    in one query (level = all such groups); else None."""
+    nodes = title_nodes(q)
+    if level < 1 or level != len(nodes):
+        return None
+    _, must, _, must_not = strict_plan(q, filters)
+    return ("bool", must + tuple(nodes), (), must_not)
+
+
+def approx_plan(q: Query, filters: dict):
+    """Records holding at least one bigram of each approximable term (and the other terms strictly),
+    or None when no term can be matched approximately."""
+    if not any(approximable(t) for g in q.groups for t in g):
+        return None
+    must = []
+    for g in q.groups:
+        nodes = []
+        for t in g:
+            if approximable(t):
+                nodes.append(("any", TEXT_FIELDS[t.field], query_terms(t.text).body))
+            else:
+                nodes.append(term_node(t))
+        must.append(_either(nodes))
+    must += filter_nodes(filters, q)
+    return ("bool", tuple(must), (), tuple(term_node(t) for t in q.exclude))
