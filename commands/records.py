@@ -171,7 +171,8 @@ def verify(ctx, as_json):
 
 
 @click.command(cls=MzCommand)
-@click.option("--backend", type=click.Choice(["tantivy", "whoosh"]), help="换用另一种索引后端（写入 minzheng.toml）")
+@click.option("--backend", type=click.Choice(["tantivy", "whoosh", "postgres"]),
+              help="换用另一种索引后端（写入 minzheng.toml）；postgres 要求目录库已在 PostgreSQL 上")
 @click.option("--extract", is_flag=True, help="同时从原件重新提取文字（含 OCR）")
 @click.option("--jobs", type=click.IntRange(min=1), help="重新提取时的并行进程数（默认：全部 CPU 核）")
 @click.option("--ocr/--no-ocr", default=True, help="重新提取时对扫描页做文字识别")

@@ -1,5 +1,6 @@
-"""Choosing the index backend named in minzheng.toml: tantivy (default) or whoosh. A backend's module,
-and the library under it, is loaded only when that backend is opened."""
+"""Choosing the index backend named in minzheng.toml: tantivy (default), whoosh, or postgres (in the
+catalog's PostgreSQL database). A backend's module, and the library under it, is loaded only when that
+backend is opened."""
 from __future__ import annotations
 
 import importlib
@@ -9,14 +10,20 @@ from indexer.errors import SearchIndexError
 from indexer.index import Index
 
 _CLASSES = {"tantivy": ("indexer.tantivy_backend", "TantivyIndex"),
-            "whoosh": ("indexer.whoosh_backend", "WhooshIndex")}
+            "whoosh": ("indexer.whoosh_backend", "WhooshIndex"),
+            "postgres": ("indexer.postgres_backend", "PostgresIndex")}
 BACKENDS = tuple(_CLASSES)
+EMBEDDED = ("tantivy", "whoosh")      # an index directory in the root; postgres lives in the catalog database
 
 
-def open_index(index_dir: Path, backend: str = "tantivy") -> Index:
-    """Open (creating if missing) the index in index_dir with the named backend."""
+def open_index(index_dir: Path, backend: str = "tantivy", *, url: str | Path | None = None) -> Index:
+    """Open (creating if missing) the index in index_dir with the named backend; `url` is the catalog's
+    (the postgres backend keeps its tables there; the others ignore it)."""
     try:
         module, cls = _CLASSES[backend]
     except KeyError:
         raise SearchIndexError(f"未知的索引后端 “{backend}”：只能是 {' 或 '.join(BACKENDS)}") from None
-    return getattr(importlib.import_module(module), cls)(Path(index_dir))
+    cls_ = getattr(importlib.import_module(module), cls)
+    if backend == "postgres":
+        return cls_(Path(index_dir), url=str(url) if url else None)
+    return cls_(Path(index_dir))

@@ -4,20 +4,19 @@
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from archive.common.errors import ConfigError, MinzhengError
-from archive.common.files import atomic_write_text
 from archive.store import catalog
-from archive.store.config import CONFIG_NAME
+from archive.store.config import CONFIG_NAME, set_setting
 from archive.store.lock import write_lock
 from archive.store.objects import object_path
 from archive.store.textstore import index_doc, read_pages, write_pages
 from indexer import BACKENDS, open_index
+from indexer.backends import EMBEDDED
 
 from .detect import Limits
 from .workers import MP, extract_worker
@@ -53,18 +52,7 @@ class ReindexReport:
 
 def set_backend(settings, backend: str) -> None:
     """Rewrite `[index] backend` in the root's minzheng.toml (other lines untouched)."""
-    cfg = settings.config_file
-    text = cfg.read_text(encoding="utf-8")
-    m = re.search(r"(?ms)^\[index\][^\[]*?^backend\s*=\s*\"[^\"]*\"", text)
-    if m:
-        seg = re.sub(r'(?m)^backend\s*=\s*"[^"]*"', f'backend = "{backend}"', m.group(0), count=1)
-        text = text[:m.start()] + seg + text[m.end():]
-    elif re.search(r"(?m)^\[index\]\s*$", text):
-        text = re.sub(r"(?m)^\[index\]\s*$", f'[index]\nbackend = "{backend}"', text, count=1)
-    else:
-        text = text.rstrip("\n") + f'\n\n[index]\nbackend = "{backend}"\n'
-    atomic_write_text(cfg, text)
-    settings.data.setdefault("index", {})["backend"] = backend
+    set_setting(settings, "index", "backend", backend)
 
 
 def _re_extract(settings, conn, recs: list[dict], jobs: int, ocr: bool, rep: ReindexReport) -> None:
@@ -103,7 +91,7 @@ def reindex(settings, backend: str | None = None, extract: bool = False, *, jobs
         raise ConfigError(f"索引后端只能是 {' 或 '.join(BACKENDS)}，不是 “{backend}”")
     rep = ReindexReport(backend=backend, previous_backend=previous)
     with write_lock(settings):
-        conn = catalog.connect(settings.catalog_path)
+        conn = catalog.connect(settings.catalog_url)
         try:
             recs = [catalog.record_dict(r) for r in conn.execute("SELECT * FROM records ORDER BY id")]
             recs = [r for r in recs if object_path(settings.objects_dir, r["sha256"]).is_file()
@@ -111,11 +99,14 @@ def reindex(settings, backend: str | None = None, extract: bool = False, *, jobs
             if extract:
                 _re_extract(settings, conn, recs, jobs or os.cpu_count() or 1, ocr, rep)
                 recs = [catalog.record_dict(r) for r in conn.execute("SELECT * FROM records ORDER BY id")]
+            in_db = backend not in EMBEDDED       # postgres: rebuilt in place, in one transaction
             tmp = settings.root / f"index.tmp-{os.getpid()}"
             shutil.rmtree(tmp, ignore_errors=True)
             done: list[int] = []
-            idx = open_index(tmp, backend)
+            idx = open_index(settings.index_dir if in_db else tmp, backend, url=settings.catalog_url)
             try:
+                if in_db:
+                    idx.delete(idx.doc_ids())
                 batch = []
                 for r in recs:
                     pages = read_pages(settings, r["sha256"])
@@ -134,7 +125,8 @@ def reindex(settings, backend: str | None = None, extract: bool = False, *, jobs
                 idx.commit()
             finally:
                 idx.close()
-            _swap(settings, tmp)
+            if not in_db:
+                _swap(settings, tmp)
             with catalog.transaction(conn):
                 conn.executemany("UPDATE records SET state='indexed' WHERE id=? AND state!='indexed'",
                                  [(i,) for i in done])
@@ -179,7 +171,7 @@ def refresh_index(settings, record_ids) -> int:
     if not ids:
         return 0
     with write_lock(settings):
-        conn = catalog.connect(settings.catalog_path)
+        conn = catalog.connect(settings.catalog_url)
         try:
             docs = []
             for rid in ids:
@@ -189,7 +181,7 @@ def refresh_index(settings, record_ids) -> int:
                 pages = read_pages(settings, r["sha256"])
                 if pages is not None:
                     docs.append(index_doc(r, pages))
-            idx = open_index(settings.index_dir, settings.index_backend)
+            idx = open_index(settings.index_dir, settings.index_backend, url=settings.catalog_url)
             try:
                 idx.delete(ids)
                 idx.add(docs)

@@ -165,8 +165,8 @@ def _check(data: dict) -> None:
     if len(fonds) != 4:
         raise ConfigError(f"minzheng.toml 中 county.fonds（全宗号）应为 4 个字符，现为 “{fonds}”")
     backend = data.get("index", {}).get("backend", "tantivy")
-    if backend not in ("tantivy", "whoosh"):
-        raise ConfigError(f"minzheng.toml 中 index.backend 只能是 tantivy 或 whoosh，现为 “{backend}”")
+    if backend not in ("tantivy", "whoosh", "postgres"):
+        raise ConfigError(f"minzheng.toml 中 index.backend 只能是 tantivy、whoosh 或 postgres，现为 “{backend}”")
 
 
 def set_setting(settings: Settings, section: str, key: str, value: str | None) -> None:

@@ -199,6 +199,24 @@ class PgConnection:
         self.close()
 
 
+_REASONS = (
+    (re.compile(r'database "([^"]+)" does not exist'), "数据库 {0} 不存在（请先用 createdb 建好空库）"),
+    (re.compile(r'role "([^"]+)" does not exist'), "数据库用户 {0} 不存在"),
+    (re.compile(r"password authentication failed"), "用户名或密码不对"),
+    (re.compile(r"No such file or directory|Connection refused|could not connect|timeout expired"),
+     "服务器没有响应（地址、端口或套接字目录不对，或服务器没有运行）"),
+)
+
+
+def _why(message: str) -> str:
+    """psycopg's English reason for a failed connection, in Chinese where it is a common one."""
+    for pattern, text in _REASONS:
+        m = pattern.search(message)
+        if m:
+            return text.format(*m.groups())
+    return message.strip().splitlines()[0] if message.strip() else "未知原因"
+
+
 def connect_postgres(url: str, schema: str, *, create: bool) -> PgConnection:
     try:
         import psycopg
@@ -207,8 +225,7 @@ def connect_postgres(url: str, schema: str, *, create: bool) -> PgConnection:
     try:
         raw = psycopg.connect(url, autocommit=True, connect_timeout=10)
     except psycopg.OperationalError as e:
-        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-        raise ConfigError(f"连接不上目录库 {describe(url)}：{first}。请检查 [catalog] url 或 MINZHENG_CATALOG_URL，"
+        raise ConfigError(f"连接不上目录库 {describe(url)}：{_why(str(e))}。请检查 [catalog] url 或 MINZHENG_CATALOG_URL，"
                           "以及数据库服务器是否在运行") from None
     ddl, id_tables = translate_ddl(schema)
     if create:

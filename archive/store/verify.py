@@ -46,11 +46,11 @@ def verify(settings) -> VerifyReport:
     t0 = time.perf_counter()
     rep = VerifyReport()
     rel = lambda p: p.relative_to(settings.root)  # noqa: E731
-    conn = catalog.connect(settings.catalog_path)
+    conn = catalog.connect(settings.catalog_url)
     try:
         recs = [catalog.record_dict(r) for r in conn.execute("SELECT * FROM records ORDER BY id")]
         rep.records = len(recs)
-        idx = open_index(settings.index_dir, settings.index_backend)
+        idx = open_index(settings.index_dir, settings.index_backend, url=settings.catalog_url)
         try:
             in_index = idx.doc_ids()
         finally:
