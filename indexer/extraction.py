@@ -17,10 +17,12 @@ from typing import Callable, Iterable, Iterator
 
 from archive.common.textcodec import decode_text
 from archive.common.tools import soffice_convert
+from indexer.docmeta import HeadLine
 from indexer.errors import ExtractError
+from indexer.heads import docx_head, pdf_page_text, rows_head, text_head
 from indexer.normalize import normalize
 from indexer.ocr import OcrEngine
-from indexer.ofd import ofd_pages
+from indexer.ofd import ofd_read
 from indexer.render import render_pdf_page
 
 log = logging.getLogger(__name__)
@@ -41,6 +43,7 @@ class Extraction:
     page_count: int
     encoding: str | None = None
     notes: list[str] = field(default_factory=list)
+    head: list[HeadLine] = field(default_factory=list)   # page 1's top lines as laid out (for the title)
 
     @property
     def text(self) -> str:
@@ -138,13 +141,17 @@ def _prepare(img):
     return img
 
 
-def _ocr_pages(images: Iterable, ocr: OcrEngine, jobs: int) -> list[str]:
+def _ocr_pages(images: Iterable, ocr: OcrEngine, jobs: int, raw_first: list | None = None) -> list[str]:
+    """Normalised OCR text per image; `raw_first` receives the first image's text as recognised (its lines)."""
     def one(img):
         try:
-            return normalize(ocr.recognize(img))
+            return ocr.recognize(img)
         finally:
             img.close()
-    return _bounded_map(one, images, jobs)
+    raw = _bounded_map(one, images, jobs)
+    if raw_first is not None and raw:
+        raw_first.append(raw[0])
+    return [normalize(t) for t in raw]
 
 
 def scan_dpi(page, page_width_pt: float) -> int:
@@ -190,6 +197,7 @@ def _pdf(path: Path, ocr: OcrEngine | None, jobs: int, cap: int) -> Extraction:
     if not pages:
         raise ExtractError("PDF 文件没有任何页面")
     texts: list[str] = []
+    head: list[HeadLine] = []
     todo: list[int] = []
     sizes: list[tuple[float, float]] = []
     dpis: list[int] = []
@@ -202,7 +210,10 @@ def _pdf(path: Path, ocr: OcrEngine | None, jobs: int, cap: int) -> Extraction:
         sizes.append((w, h))
         dpis.append(scan_dpi(page, w))
         try:
-            raw = page.extract_text() or ""
+            if i == 0:       # page 1 also gives its lines' type sizes, for the title
+                raw, head = pdf_page_text(page)
+            else:
+                raw = page.extract_text() or ""
         except Exception as e:  # noqa: BLE001 - pypdf raises many kinds on damaged content
             raw = ""
             notes.append(f"第 {i + 1} 页文字层读取失败（{type(e).__name__}）")
@@ -224,13 +235,18 @@ def _pdf(path: Path, ocr: OcrEngine | None, jobs: int, cap: int) -> Extraction:
                     dpi = int(dpi * (cap / px) ** 0.5)
                 yield render_pdf_page(path, i + 1, dpi)
 
-        for i, text in zip(todo, _ocr_pages(images(), ocr, jobs)):
+        raw_first: list[str] = []
+        for i, text in zip(todo, _ocr_pages(images(), ocr, jobs, raw_first)):
             if len(text) >= len(texts[i]):
                 texts[i] = text
+                if i == 0 and raw_first:
+                    head = text_head(raw_first[0])
         source = "ocr"
     elif todo:
         notes.append("未做 OCR（未指定 OCR 引擎）")
-    return Extraction(texts, source, len(pages), None, notes)
+    if todo and todo[0] == 0 and not texts[0]:
+        head = []
+    return Extraction(texts, source, len(pages), None, notes, head)
 
 
 def _docx(path: Path) -> Extraction:
@@ -264,7 +280,7 @@ def _docx(path: Path) -> Extraction:
             except Exception:  # noqa: BLE001
                 pass
     text = normalize("\n".join(parts))
-    return Extraction([text], "text" if text else "none", 1, None, [])
+    return Extraction([text], "text" if text else "none", 1, None, [], docx_head(d))
 
 
 def _xlsx(path: Path) -> Extraction:
@@ -274,11 +290,13 @@ def _xlsx(path: Path) -> Extraction:
         wb = openpyxl.load_workbook(str(path), read_only=True, data_only=True)
     except Exception as e:  # noqa: BLE001
         raise ExtractError(f"无法读取 Excel 工作簿（{type(e).__name__}），文件可能已损坏或不是 .xlsx")
-    pages, cells = [], 0
+    pages, cells, first_rows = [], 0, []
     try:
         for ws in wb.worksheets:
             lines = [ws.title]
             for row in ws.iter_rows(values_only=True):
+                if len(pages) == 0 and len(first_rows) < 10:
+                    first_rows.append(row)
                 vals = [str(v) for v in row if v is not None and str(v).strip()]
                 cells += len(row)
                 if cells > MAX_XLSX_CELLS:
@@ -288,7 +306,7 @@ def _xlsx(path: Path) -> Extraction:
             pages.append(normalize("\n".join(lines)))
     finally:
         wb.close()
-    return Extraction(pages, "text" if any(pages) else "none", len(pages), None, [])
+    return Extraction(pages, "text" if any(pages) else "none", len(pages), None, [], rows_head(first_rows))
 
 
 def _legacy(path: Path, target: str) -> Extraction:
@@ -316,7 +334,8 @@ def _text(path: Path) -> Extraction:
     if ctrl > len(text) * 0.01:
         raise ExtractError("这不是文本文件（含大量控制字符）")
     pages = [normalize(p) for p in text.split("\f")]
-    return Extraction(pages, "text", len(pages), "utf-8" if enc == "utf-8-sig" else enc, [])
+    return Extraction(pages, "text", len(pages), "utf-8" if enc == "utf-8-sig" else enc, [],
+                      text_head(text.split("\f", 1)[0]))
 
 
 def _image_frames(path: Path, cap: int, multi: bool) -> Iterator:
@@ -345,8 +364,9 @@ def _images(path: Path, ocr: OcrEngine | None, jobs: int, cap: int, multi: bool)
             frame.close()
             n += 1
         return Extraction([""] * n, "none", n, None, ["未做 OCR（未指定 OCR 引擎）"])
-    pages = _ocr_pages(frames, ocr, jobs)
-    return Extraction(pages, "ocr", len(pages), None, [])
+    raw_first: list[str] = []
+    pages = _ocr_pages(frames, ocr, jobs, raw_first)
+    return Extraction(pages, "ocr", len(pages), None, [], text_head(raw_first[0]) if raw_first else [])
 
 
 def extract(path: Path, kind: str, *, ocr: OcrEngine | None = None, jobs: int = 1,
@@ -370,8 +390,8 @@ def extract(path: Path, kind: str, *, ocr: OcrEngine | None = None, jobs: int = 
     if kind == "xls":
         return _legacy(path, "xlsx")
     if kind == "ofd":
-        pages = ofd_pages(path)
-        return Extraction(pages, "text" if any(pages) else "none", len(pages))
+        pages, head = ofd_read(path)
+        return Extraction(pages, "text" if any(pages) else "none", len(pages), head=head)
     if kind == "tiff":
         return _images(path, ocr, jobs, max_image_pixels, multi=True)
     if kind == "image":

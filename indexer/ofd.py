@@ -9,6 +9,7 @@ import re
 import zipfile
 from pathlib import Path
 
+from indexer.docmeta import HEAD_LINES, HeadLine
 from indexer.errors import ExtractError
 from indexer.normalize import normalize
 
@@ -72,17 +73,36 @@ def page_files(z: zipfile.ZipFile) -> list[str]:
     return pages
 
 
-def page_text(z: zipfile.ZipFile, name: str) -> str:
+def _size(obj) -> float:
+    try:
+        size = float(obj.get("Size") or 0)
+    except ValueError:
+        return 0.0
+    return size if 0 < size < 1000 else 0.0
+
+
+def page_lines(z: zipfile.ZipFile, name: str) -> list[HeadLine]:
+    """Each TextObject of a page with its type size (OFD sizes are in mm; only their ratios matter)."""
     root = _xml(z, name)
-    lines: list[str] = []
+    lines: list[HeadLine] = []
     for obj in root.iter():
         if _local(obj.tag) == "TextObject":
-            lines.append("".join(tc.text or "" for tc in obj.iter() if _local(tc.tag) == "TextCode"))
-    return "\n".join(lines)
+            text = "".join(tc.text or "" for tc in obj.iter() if _local(tc.tag) == "TextCode")
+            lines.append(HeadLine(text, _size(obj)))
+    return lines
+
+
+def page_text(z: zipfile.ZipFile, name: str) -> str:
+    return "\n".join(line.text for line in page_lines(z, name))
 
 
 def ofd_pages(path: Path) -> list[str]:
     """The normalised text of each page of an OFD file."""
+    return ofd_read(path)[0]
+
+
+def ofd_read(path: Path) -> tuple[list[str], list[HeadLine]]:
+    """(the normalised text of each page, page 1's lines with their type sizes) of an OFD file."""
     try:
         z = zipfile.ZipFile(str(path))
     except (zipfile.BadZipFile, OSError) as e:
@@ -90,11 +110,16 @@ def ofd_pages(path: Path) -> list[str]:
     with z:
         try:
             names = page_files(z)
-            pages = [normalize(page_text(z, n)) for n in names]
+            pages, head = [], []
+            for n in names:
+                lines = page_lines(z, n)
+                if not pages:
+                    head = [ln for ln in lines if ln.text.strip()][:HEAD_LINES]
+                pages.append(normalize("\n".join(ln.text for ln in lines)))
         except ExtractError:
             raise
         except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
             raise ExtractError(f"OFD 文件已损坏（{type(e).__name__}）")
     if not pages:
         raise ExtractError("OFD 文件没有任何页面")
-    return pages
+    return pages, head

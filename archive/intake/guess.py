@@ -44,11 +44,13 @@ class Guesser:
         self.settings = settings
         self.households: dict[str, dict[str, str]] | None = None
 
-    def fill(self, rec: dict, pages: list[str]) -> tuple[dict, list[str]]:
-        """Fields the manifest and options left empty, guessed from the text and marked needs_review."""
+    def fill(self, rec: dict, pages: list[str], head: list | None = None) -> tuple[dict, list[str]]:
+        """Fields the manifest and options left empty, guessed from the text and from page 1's layout
+        (`head`: its top lines with type size and heading style, before normalisation) and marked needs_review."""
         text = "\n".join(pages)
         updates, review = {}, []
-        guessed = _safely("题名、文号、日期", rec, lambda: guess_metadata(text[:20000]) if text.strip() else {}, {})
+        guessed = _safely("题名、文号、日期", rec,
+                          lambda: guess_metadata(text[:20000], head=head or None) if text.strip() else {}, {})
         for k in GUESSED_FIELDS:
             if not rec.get(k) and guessed.get(k):
                 updates[k] = guessed[k]

@@ -229,7 +229,7 @@ class _Run:
             pages = res["pages"] or [""]
             write_pages(self.settings, job.sha256, pages)
             rec = catalog.record(self.conn, job.record_id)
-            updates, review = self.guesser.fill(rec, pages)
+            updates, review = self.guesser.fill(rec, pages, res.get("head"))
             updates.update(pages=len(pages), text_source=res["text_source"], encoding=res.get("encoding"),
                            state="extracted")
             needs = list(dict.fromkeys(rec["needs_review"] + review))
@@ -294,7 +294,7 @@ class _Run:
     def open_index(self):
         if self.index is None:
 
-            self.index = open_index(self.settings.index_dir, self.settings.index_backend)
+            self.index = open_index(self.settings.index_dir, self.settings.index_backend, url=self.settings.catalog_url)
         return self.index
 
     def flush_index(self) -> None:

@@ -39,7 +39,8 @@ def extract_worker(obj: str, kind: str, ocr_name: str | None, jobs: int, max_pix
         log.debug("extract_text failed", exc_info=True)
         return {"error": f"无法提取文字，文件可能已损坏（{type(e).__name__}: {str(e)[:120]}）"}
     return {"pages": list(ex.pages), "text_source": ex.text_source,
-            "page_count": ex.page_count or len(ex.pages), "encoding": ex.encoding, "notes": list(ex.notes or [])}
+            "page_count": ex.page_count or len(ex.pages), "encoding": ex.encoding, "notes": list(ex.notes or []),
+            "head": [tuple(h) for h in ex.head or []]}
 
 
 def _isolated(args) -> dict:

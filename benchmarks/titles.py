@@ -1,0 +1,106 @@
+"""Title-guess accuracy on documents laid out the way real ones are (tests/title_corpus.py: statutes,
+公文, reports, minutes, notices, applications, ledgers, wall boards as .docx/.pdf/.txt/.ofd/.xlsx).
+
+    .venv/bin/python benchmarks/titles.py [--n 160] [--seed 7] [--misses]
+
+Each file is extracted with the ingest's own extract(); "before" is the title guess of the code as it was
+before titles were read from the layout (indexer/docmeta.py at BASELINE, from git: normalised text only,
+the file's name when it found nothing or failed), "after" is today's guess_metadata with the first page's
+layout. A guess counts when it equals the true title (whitespace ignored). Prints one row per kind of
+document and per layout. Not a test: tests/test_title_guess.py checks a smaller sample.
+"""
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+import types
+from collections import defaultdict
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT))
+sys.path.insert(0, str(PROJECT / "tests"))
+
+import title_corpus
+
+from archive.common.tables import format_table
+from indexer import extract, guess_metadata, normalize
+
+BASELINE = "2b5f01a"          # the last commit before titles were guessed from the layout
+
+
+def baseline_guess():
+    """guess_metadata as it was at BASELINE, or None when git cannot show it."""
+    try:
+        src = subprocess.run(["git", "-C", str(PROJECT), "show", f"{BASELINE}:indexer/docmeta.py"],
+                             capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    mod = types.ModuleType("docmeta_before")
+    exec(compile(src, "docmeta_before.py", "exec"), mod.__dict__)  # noqa: S102 - our own file at BASELINE
+    return mod.guess_metadata
+
+
+def same(guess: str | None, truth: str) -> bool:
+    return bool(guess) and "".join(normalize(guess).split()) == "".join(normalize(truth).split())
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--n", type=int, default=160, help="documents in the corpus")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--misses", action="store_true", help="list the titles still guessed wrong")
+    args = ap.parse_args()
+    before_fn = baseline_guess()
+    rows: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])   # n, before, after, before crashed
+    misses = []
+    t0 = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="minzheng-titles-") as tmp:
+        docs = title_corpus.build(Path(tmp), args.n, args.seed)
+        t_build = time.perf_counter() - t0
+        for doc in docs:
+            ex = extract(doc.path, title_corpus.FILE_KIND[doc.path.suffix[1:]])
+            text = "\n".join(ex.pages)
+            stem = doc.path.stem
+            if before_fn is not None:
+                try:
+                    before = before_fn(text[:20000]).get("title") or stem
+                    crashed = 0
+                except Exception:  # noqa: BLE001 - the old code raised on some texts (ISO dates)
+                    before, crashed = stem, 1
+            else:
+                before, crashed = None, 0
+            after = guess_metadata(text[:20000], head=ex.head or None).get("title") or stem
+            for key in ((doc.kind, "*"), ("*", doc.layout), ("*", "*")):
+                r = rows[key]
+                r[0] += 1
+                r[1] += same(before, doc.title)
+                r[2] += same(after, doc.title)
+                r[3] += crashed
+            if not same(after, doc.title):
+                misses.append((doc.path.name, doc.kind, doc.layout, doc.title, after))
+    seconds = time.perf_counter() - t0
+
+    def pct(a: int, n: int) -> str:
+        return f"{a}/{n} ({100 * a / n:.0f}%)" if n else "-"
+
+    table = []
+    for (kind, layout), (n, b, a, c) in sorted(rows.items(), key=lambda kv: (kv[0] == ("*", "*"), kv[0][0] == "*",
+                                                                            kv[0])):
+        table.append({"kind": kind if kind != "*" else "（全部）", "layout": layout if layout != "*" else "（全部）",
+                      "n": n, "before": pct(b, n) if before_fn else "n/a", "crashed": c if before_fn else "n/a",
+                      "after": pct(a, n)})
+    print(format_table(table, [("kind", "文件种类"), ("layout", "版式"), ("n", "件数"), ("before", "修改前题名正确"),
+                               ("crashed", "修改前出错"), ("after", "修改后题名正确")]))
+    print(f"语料 {len(docs)} 件（种子 {args.seed}），生成 {t_build:.1f} 秒，共用时 {seconds:.1f} 秒；"
+          f"修改前 = {BASELINE} 的 indexer/docmeta.py")
+    if args.misses:
+        for m in misses:
+            print("  ", *m, sep=" | ")
+
+
+if __name__ == "__main__":
+    main()
