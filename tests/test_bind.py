@@ -158,23 +158,27 @@ def test_json_shape_and_codes_in_date_order(bound):
 
 
 def test_page_count_is_cover_contents_documents_notes(bound):
+    """National profile, double-sided: cover, blank back, contents, blank back, the documents each starting on a
+    front page (scan 1 p + blank, 甲 2 p, 戊 1 p + blank, text 2 p, letter 1 p + blank), notes."""
     v = bound["json"]["volumes"][0]
     reader = PdfReader(v["pdf"])
     doc_pages = sum(d["last_page"] - d["first_page"] + 1 for d in v["documents"])
     text_doc_pages = 2  # the plain-text record fills two pages
     assert doc_pages == 1 + 2 + 1 + text_doc_pages + 1
-    assert len(reader.pages) == 1 + 1 + doc_pages + 1 == v["pages"]
+    assert v["blank_pages"] == 5
+    assert len(reader.pages) == 1 + 1 + doc_pages + 1 + v["blank_pages"] == v["pages"]
     texts = page_texts(Path(v["pdf"]))
     assert any("案卷" in t for t, _, _ in texts[0])                  # cover
-    assert any("卷内文件目录" in t for t, _, _ in texts[1])
+    assert texts[1] == []                                            # its blank back
+    assert any("卷内文件目录" in t for t, _, _ in texts[2])
     assert any("卷内备考表" in t for t, _, _ in texts[-1])
+    assert [d["pdf_page"] for d in v["documents"]] == [5, 7, 9, 11, 13]
 
 
 def test_contents_page_ranges_match_where_documents_start(bound):
     v = bound["json"]["volumes"][0]
     texts = page_texts(Path(v["pdf"]))
-    contents = " ".join(t for t, _, _ in texts[1])
-    front = 2
+    contents = " ".join(t for t, _, _ in texts[2])
     for d in v["documents"]:
         rng = str(d["first_page"]) if d["first_page"] == d["last_page"] else f"{d['first_page']}-{d['last_page']}"
         assert rng in contents
@@ -182,13 +186,13 @@ def test_contents_page_ranges_match_where_documents_start(bound):
                "民政办工作记录": "丙号纯文本记录", "救灾物资发放登记表（横向）": "丁号横向文件"}
     for d in v["documents"]:
         if d["title"] in markers:
-            page = texts[front + d["first_page"] - 1]
+            page = texts[d["pdf_page"] - 1]
             assert any(markers[d["title"]] in t for t, _, _ in page), d
             # and not on the page before
-            assert not any(markers[d["title"]] in t for t, _, _ in texts[front + d["first_page"] - 2])
+            assert not any(markers[d["title"]] in t for t, _, _ in texts[d["pdf_page"] - 2])
     # the contents list's rows show the real page numbers next to the titles (visually, same row)
     rows = {}
-    for t, x, y in texts[1]:
+    for t, x, y in texts[2]:
         rows.setdefault(round(y), []).append(t)
     for d in v["documents"]:
         rng = str(d["first_page"]) if d["first_page"] == d["last_page"] else f"{d['first_page']}-{d['last_page']}"
@@ -201,23 +205,28 @@ def _numbers_on(page_runs):
 
 
 def test_page_numbers_at_outer_top_corner_and_absent_on_front_and_notes(bound):
+    """Numbers run over the pages with content; on a front page (odd PDF page) top right, on a back top left."""
+    v = bound["json"]["volumes"][0]
     pdf = vol_pdf(bound)
     texts = page_texts(pdf)
     reader = PdfReader(str(pdf))
-    n_docs = len(texts) - 3
-    for i in range(n_docs):
-        n = i + 1
-        page = reader.pages[2 + i]
-        w, h = float(page.mediabox.width), float(page.mediabox.height)
-        nums = [(x, y) for v, x, y in _numbers_on(texts[2 + i]) if v == n]
-        assert nums, f"page {n} has no number"
-        x, y = nums[0]
-        assert y > h - 20 * MM, (n, y)                              # top
-        if n % 2:                                                   # recto: right
-            assert x > w - 30 * MM, (n, x)
-        else:                                                       # verso: left
-            assert x < 30 * MM, (n, x)
-    for i in (0, 1, len(texts) - 1):
+    numbered = set()
+    for d in v["documents"]:
+        for n in range(d["first_page"], d["last_page"] + 1):
+            i = d["pdf_page"] - 1 + n - d["first_page"]
+            numbered.add(i)
+            page = reader.pages[i]
+            w, h = float(page.mediabox.width), float(page.mediabox.height)
+            nums = [(x, y) for v, x, y in _numbers_on(texts[i]) if v == n]
+            assert nums, f"page {n} has no number"
+            x, y = nums[0]
+            assert y > h - 20 * MM, (n, y)                              # top
+            if i % 2 == 0:                                              # front (recto): right
+                assert x > w - 30 * MM, (n, x)
+            else:                                                       # back (verso): left
+                assert x < 30 * MM, (n, x)
+    assert sorted(numbered) != list(range(min(numbered), max(numbered) + 1))     # blank backs in between
+    for i in set(range(len(texts))) - numbered:                     # front matter, blanks, notes: no numbers
         assert not [v for v, x, y in _numbers_on(texts[i]) if y > A4[1] - 20 * MM or y < 20 * MM], i
 
 
@@ -225,14 +234,14 @@ def test_stamp_on_first_page_of_each_document(bound):
     v = bound["json"]["volumes"][0]
     texts = page_texts(Path(v["pdf"]))
     for d in v["documents"]:
-        runs = [t for t, _, _ in texts[2 + d["first_page"] - 1]]
+        runs = [t for t, _, _ in texts[d["pdf_page"] - 1]]
         item = d["archival_code"].rsplit("-", 1)[1]
         n_pages = d["last_page"] - d["first_page"] + 1
         for part in ("Z109", "2011", item, "QSZ", "永久"):
             assert part in runs, (d["title"], part, runs)
         assert str(n_pages) in runs
         if d["last_page"] > d["first_page"]:     # not on the following pages
-            assert item not in [t for t, _, _ in texts[2 + d["first_page"]]]
+            assert item not in [t for t, _, _ in texts[d["pdf_page"]]]
 
 
 def _render(pdf: Path, page_no: int, tmp: Path, dpi: int = 60):
@@ -249,7 +258,7 @@ def test_stamp_does_not_cover_text(bound, title):
     """Render the stamped first page: inside the red stamp's box there is no black (document) ink."""
     v = bound["json"]["volumes"][0]
     d = next(d for d in v["documents"] if d["title"] == title)
-    im = _render(Path(v["pdf"]), 2 + d["first_page"], bound["tmp"])
+    im = _render(Path(v["pdf"]), d["pdf_page"], bound["tmp"])
     w, h = im.size
     px = im.load()
     red = [(x, y) for y in range(h // 4) for x in range(w)
@@ -272,7 +281,7 @@ def test_outline_and_metadata(bound):
     for d in v["documents"]:
         assert f"{d['archival_code']} {d['title']}" in titles
         item = next(o for o in reader.outline if o.title.startswith(d["archival_code"]))
-        assert reader.get_destination_page_number(item) == 1 + d["first_page"]
+        assert reader.get_destination_page_number(item) == d["pdf_page"] - 1
     assert reader.metadata.title.startswith("青山镇") or "2011" in reader.metadata.title
     assert v["archival_code"] in reader.metadata.subject
 
@@ -284,7 +293,7 @@ def test_scaled_pages_are_a4_without_cropping(bound):
         w, h = sorted((float(page.mediabox.width), float(page.mediabox.height)))
         assert abs(w - A4[0]) < 4 and abs(h - A4[1]) < 4
     d = next(d for d in v["documents"] if "横向" in d["title"])
-    texts = page_texts(Path(v["pdf"]))[1 + d["first_page"]]
+    texts = page_texts(Path(v["pdf"]))[d["pdf_page"] - 1]
     assert any("丁号横向文件" in t for t, _, _ in texts)
 
 
@@ -292,7 +301,7 @@ def test_scan_kept_at_its_resolution(bound):
     v = bound["json"]["volumes"][0]
     reader = PdfReader(v["pdf"])
     d = next(d for d in v["documents"] if "扫描件" in d["title"])
-    page = reader.pages[1 + d["first_page"]]
+    page = reader.pages[d["pdf_page"] - 1]
     images = list(page.images)
     assert images and images[0].image.size == (1240, 1754)
 
@@ -311,6 +320,10 @@ def test_manifest_validates_and_checksums_match(bound):
         assert hashlib.sha256(obj.read_bytes()).hexdigest() == sha
     firsts = [int(e.text) for e in doc.findall(".//m:document/m:firstPage", ns)]
     assert firsts == [d["first_page"] for d in v["documents"]]
+    in_pdf = [int(e.text) for e in doc.findall(".//m:document/m:pdfFirstPage", ns)]
+    assert in_pdf == [d["pdf_page"] for d in v["documents"]]
+    pages = doc.find("m:pages", ns)
+    assert int(pages.get("total")) == len(PdfReader(v["pdf"]).pages) and int(pages.get("blank")) == v["blank_pages"]
     lines = (manifest.parent / "manifest-sha256.txt").read_text().splitlines()
     assert len(lines) == 3
     for line in lines:

@@ -19,7 +19,8 @@ def test_ingest_then_bind_then_search_by_code(sample_root, tmp_path, invoke):
     r = invoke(sample_root, "bind", "--office", "QSZ", "--year", "2013", "--category", "WS", "--json")
     v = json.loads(r.stdout)["volumes"][0]
     assert [d["archival_code"] for d in v["documents"]] == ["Z109-WS·2013-Y-QSZ-0001", "Z109-WS·2013-Y-QSZ-0002"]
-    assert len(PdfReader(v["pdf"]).pages) == 1 + 1 + 3 + 1
+    # cover, blank back, contents, blank back, 1-page document, blank back, 2-page document, notes (double-sided)
+    assert len(PdfReader(v["pdf"]).pages) == 1 + 1 + 1 + 1 + 1 + 1 + 2 + 1 == v["pages"]
     cover = " ".join(t for t, _, _ in page_texts(Path(v["pdf"]))[0])
     assert "青山镇" in cover                                   # the office's name from the sample county's data
     # the search index learned the codes (archive.refresh_index from the ingest side)

@@ -147,3 +147,67 @@ def test_profile_cannot_put_numbers_into_the_unprinted_edge(root, invoke):
     r = invoke(root, "bind", "--office", "QSZ", "--year", "2011", "--category", "WS", "--profile", "edge", ok=False)
     assert r.exit_code == 4
     assert "page_numbers.edge_distance" in r.stderr and "5～30" in r.stderr
+
+
+# ---------------------------------------------------------------- double-sided: documents start on front pages
+def _words_by_page(pdf: Path) -> dict[int, list]:
+    pages, words = layout(pdf)
+    out: dict[int, list] = {p.number: [] for p in pages}
+    for w in words:
+        out[w.page].append(w)
+    return out
+
+
+def test_double_sided_every_document_starts_on_a_front_page(volumes):
+    v = volumes["national"]
+    pdf = Path(v["pdf"])
+    reader = PdfReader(str(pdf))
+    by_page = _words_by_page(pdf)
+    # each part (cover, contents list, every document, notes sheet) starts on an odd PDF page (a front page)
+    contents_pages = [n for n, ws in by_page.items() if any("卷内文件目录" in w.text for w in ws)]
+    parts = [1, len(contents_pages)] + [d["last_page"] - d["first_page"] + 1 for d in v["documents"]] + [1]
+    expected_blank, at = [], 0
+    for n in parts:
+        if at % 2:
+            expected_blank.append(at + 1)
+            at += 1
+        at += n
+    assert at == len(reader.pages) == v["pages"]
+    assert contents_pages[0] % 2 == 1
+    assert [d["pdf_page"] for d in v["documents"]] and all(d["pdf_page"] % 2 == 1 for d in v["documents"])
+    assert any(w.text == "卷内备考表" for w in by_page[len(reader.pages)]) and len(reader.pages) % 2 == 1
+    # the blank backs: nothing on them at all, not even a page number
+    blank = [n for n, ws in by_page.items() if not ws]
+    assert blank == expected_blank and v["blank_pages"] == len(blank) == 7
+    for n in blank:
+        content = reader.pages[n - 1].get_contents()
+        assert content is None or not content.get_data().strip()
+    # page numbers run 1, 2, 3 … over the pages with content only
+    numbers = [(n, int(w.text)) for n in by_page for w in _number_words(pdf, n)]
+    assert [k for _, k in numbers] == list(range(1, sum(parts[2:-1]) + 1))
+    assert not {n for n, _ in numbers} & set(blank)
+
+
+def test_double_sided_contents_list_gives_the_printed_page_numbers(volumes):
+    """The contents list's 页号 is the number printed on the document's pages, and the document is there."""
+    v = volumes["national"]
+    pdf = Path(v["pdf"])
+    by_page = _words_by_page(pdf)
+    number_at = {int(w.text): n for n in by_page for w in _number_words(pdf, n)}
+    contents = "".join(w.text for n in (3,) for w in by_page[n])
+    for d, (marker, pages) in zip(v["documents"], DOCS):
+        rng = str(d["first_page"]) if pages == 1 else f"{d['first_page']}-{d['last_page']}"
+        assert rng in contents, (rng, contents)
+        assert number_at[d["first_page"]] == d["pdf_page"]
+        assert number_at[d["last_page"]] == d["pdf_page"] + pages - 1
+        if not marker.endswith("扫描"):
+            for k in range(pages):
+                assert any(w.text == f"{marker}第{k + 1}页" for w in by_page[d["pdf_page"] + k]), (marker, k)
+
+
+def test_single_sided_profile_inserts_no_blank_pages(volumes):
+    v = volumes["municipal"]
+    assert v["blank_pages"] == 0
+    firsts = [d["pdf_page"] for d in v["documents"]]
+    assert firsts == [3 + d["first_page"] - 1 for d in v["documents"]]        # cover, contents, then documents
+    assert not [n for n, ws in _words_by_page(Path(v["pdf"])).items() if not ws]

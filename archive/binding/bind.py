@@ -36,7 +36,7 @@ from .volume_pages import (
     DocEntry,
     VolumeInfo,
 )
-from .volume_pdf import file_stem, write_volume
+from .volume_pdf import Written, file_stem, write_volume
 
 log = logging.getLogger(__name__)
 
@@ -54,17 +54,18 @@ class BoundVolume:
     manifest: Path
     labels: Path
     checksums: Path
-    pages: int
+    pages: int                  # PDF pages
     front_pages: int
     documents: list[DocEntry]
+    blank_pages: int = 0        # unnumbered blank backs (double-sided profiles)
     stamp_warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {"archival_code": self.archival_code, "seq": self.seq, "version": self.version,
                 "pdf": str(self.pdf), "manifest": str(self.manifest), "labels": str(self.labels),
-                "checksums": str(self.checksums), "pages": self.pages,
+                "checksums": str(self.checksums), "pages": self.pages, "blank_pages": self.blank_pages,
                 "documents": [{"archival_code": d.archival_code, "title": d.title, "first_page": d.first_page,
-                               "last_page": d.last_page} for d in self.documents]}
+                               "last_page": d.last_page, "pdf_page": d.pdf_page} for d in self.documents]}
 
 
 @dataclass
@@ -207,14 +208,14 @@ def _bind(settings, conn, prof: Profile, office, year, category, retention, say)
                 say(f"正在装订 {vol.archival_code}（{vol.pages} 页）……")
                 vdir = work / f"{seq:03d}-v{version}"
                 vdir.mkdir()
-                front, warnings = write_volume(vdir, vol, chunk, prof, fonts)
-                report.warnings.extend(warnings)
-                pending.append((vol, vdir, front, chunk, version, warnings))
+                written = write_volume(vdir, vol, chunk, prof, fonts)
+                report.warnings.extend(written.warnings)
+                pending.append((vol, vdir, written, chunk, version))
 
         # ---- stage: publish + record
         created = catalog.now()
         results = []
-        for vol, vdir, front, chunk, version, warnings in pending:
+        for vol, vdir, written, chunk, version in pending:
             dest = settings.volumes_dir / office / str(year) / f"{category}-{vol.retention}" / vdir.name
             dest.parent.mkdir(parents=True, exist_ok=True)
             if dest.exists():
@@ -224,15 +225,13 @@ def _bind(settings, conn, prof: Profile, office, year, category, retention, say)
             os.rename(vdir, dest)
             fsync_dir(dest.parent)
             published.append(dest)
-            results.append((vol, dest, front, chunk, version, warnings))
+            results.append((vol, dest, written))
         with catalog.transaction(conn):
             for ret in by_ret:
                 conn.execute("UPDATE volumes SET superseded=1 WHERE office=? AND year=? AND category=? AND retention=? "
                              "AND superseded=0", (office, year, category, ret))
-            for vol, dest, front, chunk, version, warnings in results:
-                bv = _record(settings, conn, prof, vol, dest, front, created)
-                bv.stamp_warnings = warnings
-                report.volumes.append(bv)
+            for vol, dest, written in results:
+                report.volumes.append(_record(settings, conn, prof, vol, dest, written, created))
         return report
     except BaseException:
         for d in published:
@@ -287,7 +286,7 @@ def _volume_info(settings, prof, fonds, names, office, year, category, ret, seq,
 
 
 # ---------------------------------------------------------------- stage: record
-def _record(settings, conn, prof, vol: VolumeInfo, dest: Path, front: int, created: str) -> BoundVolume:
+def _record(settings, conn, prof, vol: VolumeInfo, dest: Path, written: Written, created: str) -> BoundVolume:
     from pypdf import PdfReader
 
     stem = file_stem(vol.archival_code)
@@ -308,4 +307,5 @@ def _record(settings, conn, prof, vol: VolumeInfo, dest: Path, front: int, creat
                       documents=len(vol.documents), pdf=rel(pdf), profile=prof.key)
     return BoundVolume(volume_id=vid, archival_code=vol.archival_code, seq=vol.seq, version=vol.version,
                        directory=dest, pdf=pdf, manifest=manifest, labels=labels, checksums=dest / CHECKSUMS,
-                       pages=pages, front_pages=front, documents=vol.documents)
+                       pages=pages, front_pages=written.front, blank_pages=written.blank, documents=vol.documents,
+                       stamp_warnings=written.warnings)

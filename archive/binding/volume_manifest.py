@@ -15,8 +15,10 @@ CHECKSUMS = "manifest-sha256.txt"
 
 
 def build_manifest(vol: VolumeInfo, *, profile_key: str, profile_name: str, created_at: str, front: int, back: int,
-                   pdf: Path, labels: Path, originals: dict[int, dict], pdf_first: dict[int, int]) -> bytes:
-    """The manifest as UTF-8 XML bytes. `originals` maps record id → {original_name, sha256, mime, pages}."""
+                   blank: int, total: int, pdf: Path, labels: Path, originals: dict[int, dict]) -> bytes:
+    """The manifest as UTF-8 XML bytes. `originals` maps record id → {original_name, sha256, mime, pages}.
+    Pages: `total` in the PDF, `front` before the first document and `back` from the notes sheet on (both with
+    their blank backs), `documents` numbered pages, `blank` unnumbered blank backs in the whole volume."""
     from lxml import etree
 
     E = lambda tag, text=None, **attrs: _el(etree, tag, text, attrs)  # noqa: E731
@@ -34,8 +36,8 @@ def build_manifest(vol: VolumeInfo, *, profile_key: str, profile_name: str, crea
     root.append(E("createdAt", created_at))
     root.append(E("dateFrom", vol.date_from or ""))
     root.append(E("dateTo", vol.date_to or ""))
-    root.append(E("pages", total=str(front + vol.pages + back), front=str(front), documents=str(vol.pages),
-                  back=str(back)))
+    root.append(E("pages", total=str(total), front=str(front), documents=str(vol.pages), back=str(back),
+                  blank=str(blank)))
     files = E("files")
     for tag, p in (("pdf", pdf), ("labels", labels)):
         files.append(E(tag, path=p.name, sha256=sha256_file(p), bytes=str(p.stat().st_size)))
@@ -47,7 +49,7 @@ def build_manifest(vol: VolumeInfo, *, profile_key: str, profile_name: str, crea
         for tag, text in (("archivalCode", d.archival_code), ("itemNo", str(d.item_no)), ("title", d.title),
                           ("docNumber", d.doc_number), ("author", d.author), ("date", d.date or ""),
                           ("firstPage", str(d.first_page)), ("lastPage", str(d.last_page)),
-                          ("pdfFirstPage", str(pdf_first[d.record_id])), ("pages", str(d.pages))):
+                          ("pdfFirstPage", str(d.pdf_page)), ("pages", str(d.pages))):
             el.append(E(tag, text))
         attrs = {"name": o["original_name"], "sha256": o["sha256"]}
         if o.get("mime"):

@@ -28,6 +28,7 @@ class DocEntry:
     last_page: int = 0
     pages: int = 0
     remarks: str = ""
+    pdf_page: int = 0             # where the first page is in the volume's PDF (1-based; blank backs counted)
 
 
 @dataclass
@@ -186,8 +187,9 @@ def draw_contents(c, vol: VolumeInfo, profile: Profile, fonts) -> int:
     pages = 0
 
     def header() -> float:
-        nonlocal pages
+        nonlocal pages, left, right
         pages += 1
+        left, _, right, _ = _frame(profile, recto=pages % 2 == 1)     # double-sided: binding edge on the right
         c.setFont(fonts.sans, 18)
         c.drawCentredString((left + right) / 2, top - 18, profile["contents"]["title"])
         c.setFont(fonts.serif, 9)

@@ -1,9 +1,14 @@
 """Stage write: one volume's PDF (front pages, documents streamed through pypdf with the 归档章 and page
-numbers overlaid), its labels, XML manifest and checksums."""
+numbers overlaid), its labels, XML manifest and checksums.
+
+Double-sided profiles: the PDF is printed duplex, so every part — cover, contents list, each document, notes
+sheet, back cover — starts on a front (recto) page; where the part before ends on a front page an unnumbered
+blank back page is inserted, as archives do. Page numbers count the pages with content only."""
 from __future__ import annotations
 
 import logging
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from archive.store import catalog
@@ -36,8 +41,16 @@ def file_stem(code: str) -> str:
     return code.replace("·", "-")
 
 
-def write_volume(vdir: Path, vol: VolumeInfo, docs: list[SourceDoc], prof: Profile, fonts) -> tuple[int, list[str]]:
-    """Writes PDF, labels, manifest and checksums into vdir. Returns (front page count, warnings)."""
+@dataclass
+class Written:
+    front: int                  # PDF pages before the first document (cover, contents list, blank backs)
+    blank: int                  # blank back pages inserted in the whole volume
+    total: int                  # PDF pages
+    warnings: list[str] = field(default_factory=list)
+
+
+def write_volume(vdir: Path, vol: VolumeInfo, docs: list[SourceDoc], prof: Profile, fonts) -> Written:
+    """Writes PDF, labels, manifest and checksums into vdir."""
     from pypdf import PdfReader, PdfWriter
     from reportlab.pdfgen import canvas
 
@@ -64,7 +77,7 @@ def write_volume(vdir: Path, vol: VolumeInfo, docs: list[SourceDoc], prof: Profi
     for d, entry in zip(docs, vol.documents):
         for k, p in enumerate(d.pages):
             n += 1
-            recto = n % 2 == 1
+            recto = k % 2 == 0              # every document starts on a front page
             c.setPageSize((p.width, p.height))
             number = k + 1 if restart else n
             draw_page_number(c, number, prof, p.width, p.height, recto, num_font)
@@ -82,20 +95,35 @@ def write_volume(vdir: Path, vol: VolumeInfo, docs: list[SourceDoc], prof: Profi
 
     # ---- write_pdf: stream pages into the writer
     writer = PdfWriter()
+    blanks = 0
+
+    def to_front_page() -> None:
+        """Double-sided: the next part starts on a front page (a blank back where the last part ended on one)."""
+        nonlocal blanks
+        if prof.double_sided and len(writer.pages) % 2 == 1:
+            writer.add_blank_page(*A4)
+            blanks += 1
+
     front = PdfReader(str(front_pdf))
-    for page in front.pages:
-        writer.add_page(page)
+    writer.add_page(front.pages[0])
     writer.add_outline_item(title="封面", page_number=0)
     if len(front.pages) > 1:
-        writer.add_outline_item(title="卷内文件目录", page_number=1)
-    n_front = len(front.pages)
+        to_front_page()
+        at = len(writer.pages)
+        for page in front.pages[1:]:
+            writer.add_page(page)
+        writer.add_outline_item(title="卷内文件目录", page_number=at)
     overlay = PdfReader(str(overlay_pdf))
     oi = 0
+    n_front = 0
     for d, entry in zip(docs, vol.documents):
         reader = PdfReader(str(d.source))
         if reader.is_encrypted:
             reader.decrypt("")
+        to_front_page()
         start = len(writer.pages)
+        n_front = n_front or start
+        entry.pdf_page = start + 1
         for p in d.pages:
             src = reader.pages[p.index]
             if p.direct:
@@ -107,10 +135,14 @@ def write_volume(vdir: Path, vol: VolumeInfo, docs: list[SourceDoc], prof: Profi
             oi += 1
         writer.add_outline_item(title=f"{entry.archival_code} {entry.title}", page_number=start)
     back = PdfReader(str(back_pdf))
+    to_front_page()
     notes_at = len(writer.pages)
-    for page in back.pages:
+    for i, page in enumerate(back.pages):
+        if i:
+            to_front_page()             # the back cover
         writer.add_page(page)
     writer.add_outline_item(title=prof["notes"]["title"], page_number=notes_at)
+    total = len(writer.pages)
     writer.add_metadata({"/Title": vol.title, "/Subject": f"档号 {vol.archival_code}",
                          "/Keywords": vol.archival_code, "/Author": vol.fonds_name,
                          "/Creator": "minzheng bind", "/ArchivalCode": vol.archival_code})
@@ -120,23 +152,21 @@ def write_volume(vdir: Path, vol: VolumeInfo, docs: list[SourceDoc], prof: Profi
         f.flush()
         os.fsync(f.fileno())
     writer.close()
-    total = len(front.pages) + vol.pages + len(back.pages)
     for tmp in (front_pdf, back_pdf, overlay_pdf):
         tmp.unlink()
 
     # ---- write_labels, write_manifest, write_checksums
     labels = vdir / f"{stem}-labels.pdf"
     draw_labels(labels, vol, prof, fonts)
-    pdf_first = {e.record_id: n_front + e.first_page for e in vol.documents}
     originals = {d.rec["id"]: d.rec for d in docs}
     xml = build_manifest(vol, profile_key=prof.key, profile_name=prof.name, created_at=catalog.now(),
-                         front=n_front, back=len(back.pages), pdf=pdf, labels=labels,
-                         originals=originals, pdf_first=pdf_first)
+                         front=n_front, back=total - notes_at, blank=blanks, total=total, pdf=pdf, labels=labels,
+                         originals=originals)
     manifest = vdir / f"{stem}.xml"
     manifest.write_bytes(xml)
     write_checksums(vdir, [pdf.name, labels.name, manifest.name])
-    log.debug("%s：%d 页", pdf.name, total)
-    return n_front, warnings
+    log.debug("%s：%d 页（空白背面 %d 页）", pdf.name, total, blanks)
+    return Written(front=n_front, blank=blanks, total=total, warnings=warnings)
 
 
 def _display_matrix(src, p: PlacedPage) -> tuple[float, ...]:
@@ -157,7 +187,7 @@ def _stamp_places(docs: list[SourceDoc], vol: VolumeInfo, prof: Profile, restart
     jobs = []
     for d, entry in zip(docs, vol.documents):
         number = 1 if restart else entry.first_page
-        jobs.append((entry.record_id, d, d.pages[0], entry.first_page % 2 == 1, number))
+        jobs.append((entry.record_id, d, d.pages[0], True, number))     # a document starts on a front page
     with ThreadPoolExecutor(max_workers=2) as pool:
         futures = {rid: pool.submit(_stamp_place, d, p, prof, recto, number, font) for rid, d, p, recto, number in jobs}
         return {rid: f.result() for rid, f in futures.items()}
