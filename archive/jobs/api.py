@@ -67,7 +67,7 @@ def list_jobs(settings, **filters) -> list[table.Job]:
 
 def restart_job(settings, job_id: int) -> table.Job:
     job = get_job(settings, job_id)
-    if job.kind == "ingest" and not runners.files_dir(settings, job_id).is_dir():
+    if job.restartable and job.kind == "ingest" and not runners.files_dir(settings, job_id).is_dir():
         raise MinzhengError(f"任务 {job_id} 上传的文件已不在服务器上，无法重新开始；请重新上传", exit_code=2)
     job = _with_conn(settings, table.requeue, job_id)
     wake_workers(settings)

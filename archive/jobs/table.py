@@ -102,6 +102,8 @@ def list_jobs(conn, *, kind: str | None = None, office: str | None = None, state
 
 def claim_next(conn) -> Job | None:
     """The oldest queued job, now running (atomic: two workers never take the same job)."""
+    if conn.execute("SELECT 1 FROM jobs WHERE state='queued' LIMIT 1").fetchone() is None:
+        return None                     # the common case, without taking the write lock
     with catalog.transaction(conn):
         row = conn.execute("SELECT id FROM jobs WHERE state='queued' ORDER BY id LIMIT 1").fetchone()
         if row is None:

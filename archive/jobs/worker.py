@@ -10,7 +10,7 @@ import logging
 import threading
 import time
 
-from archive.common.errors import MinzhengError
+from archive.common.errors import MinzhengError, RootError
 
 from . import runners, table
 
@@ -39,7 +39,9 @@ class _Reporter:
 
 class Worker:
     def __init__(self, settings, *, poll: float = 1.0, ingest_jobs: int | None = None):
-        self.settings, self.poll, self.ingest_jobs = settings, poll, ingest_jobs
+        self.settings, self.poll = settings, poll
+        # processes extracting text during an ingest: minzheng.toml [jobs] ingest_jobs, default every core
+        self.ingest_jobs = ingest_jobs or settings.get("jobs", "ingest_jobs", None)
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -115,7 +117,10 @@ class Worker:
                 if self.try_lock():
                     while not self._stop.is_set() and self.run_once() is not None:
                         pass
-            except Exception:
+            except (RootError, FileNotFoundError) as e:     # the root is gone: nothing left to run
+                log.warning("任务工作线程停止：%s", e)
+                break
+            except Exception:                               # e.g. the catalog briefly unavailable: try again
                 log.exception("任务工作线程出错，稍后重试")
             self._wake.wait(self.poll)
             self._wake.clear()

@@ -11,9 +11,10 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, ValidationError
 
+from archive import jobs
 from archive.common.errors import MinzhengError, NotFoundError
 
-from . import auth
+from . import archivist, auth, clerk, inspector, jobs_views
 from .admin import bp as admin_bp
 from .login import bp as login_bp
 from .params import ParamError
@@ -96,6 +97,9 @@ def create_app(settings, password: str | None = None, *, search_timeout: float =
     app.register_blueprint(login_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(web)
+    for bp in (clerk.bp, archivist.bp, inspector.bp, jobs_views.bp):    # the work pages of each role
+        app.register_blueprint(bp)
+    app.extensions["minzheng_jobs"] = jobs.start_worker(settings)   # one worker per root runs the long work
 
     @app.teardown_appcontext
     def _close_catalog(exc):
