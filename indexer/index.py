@@ -221,10 +221,12 @@ class Index(ABC):
             total, cands = self._execute(plan, limit=want, sort=sort, count=True, load_from=want)
             return Results(total, [Hit(c.record_id, c.score, None, "") for c in cands[offset:]], strict=total, sort=sort)
         total, cands = self._execute(plan, limit=max(want, APPROX_BELOW), sort=sort, count=True,
-                                     load_from=0 if sort == "relevance" else offset, count_cap=count_cap)
+                                     load_from=offset if sort == "code" else 0, count_cap=count_cap)
         counted = count_cap is None or total <= count_cap
         if sort == "relevance":
             cands = self._tiered(q, filters, cands[:want], want) + cands[want:]
+        elif sort != "code":                   # equal dates in 档号 order
+            cands = sorted(cands, key=lambda c: _sort_key(sort, json.loads(c.data)))
         texts = q.text_terms()
         hits = [self._hit(c, texts, False) for c in cands[offset:want]]
         approx: list[Hit] = []

@@ -18,7 +18,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from archive.common.errors import ExitCode, MinzhengError
-from indexer.normalize import fold_width, normalize
+from indexer.normalize import fold_width, normalize, to_simplified
 from indexer.tokens import fold_doc_number, squash
 
 # field name as typed → field key
@@ -160,7 +160,7 @@ def _scan(s: str) -> list:
                 raise QueryError(start + 1, "“-”后面缺少要排除的词", "排除写成 -词（中间不要空格），例如：低保 -退出")
         fkey, m = "", _FIELD.match(s, i)
         if m:
-            name = fold_width(m.group(1))
+            name = to_simplified(fold_width(m.group(1)))
             fkey = FIELDS.get(name.lower()) or FIELDS.get(name)
             if fkey is None:
                 raise QueryError(i + 1, f"没有“{m.group(1)}”这个字段",
@@ -209,10 +209,10 @@ def _scan(s: str) -> list:
 
 def _term(fkey: str, value: str, exact: bool, pos: int):
     if fkey == "code":
-        text = fold_width(value).strip().upper()
+        text = to_simplified(fold_width(value)).strip().upper()
         return Term("code", text, exact) if text else None
     if fkey in ("household", "id_number"):
-        text = fold_width(value).strip().upper()
+        text = to_simplified(fold_width(value)).strip().upper()
         if not text:
             return None
         if fkey == "id_number":

@@ -5,7 +5,8 @@ import sys
 
 import pytest
 
-from indexer import BACKENDS, Hit, IndexDoc, open_index
+from indexer import Hit, IndexDoc, open_index
+from indexer.backends import EMBEDDED as BACKENDS
 from indexer.errors import SearchIndexError
 from indexer.query import QueryError
 
@@ -275,3 +276,119 @@ def test_title_and_doc_number_matches_first_across_pages(tmp_path, backend):
     order = [h.record_id for _, hits in pages for h in hits]
     assert len(order) == 30 and len(set(order)) == 30
     assert set(order[:9]) == set(range(1, 10))
+
+
+# ---------------------------------------------------------------- the query language, sorting, 近似
+RICH = [
+    IndexDoc(11, "青山镇李家村2016年临时救助发放台账",
+             ["青山镇李家村2016年临时救助发放台账。序号1，户主张大山，家庭人口4人，救助原因火灾致房屋损毁。"],
+             office="QSZ", category="LS", year=2016, retention="D30", author="青山镇民政办公室", doc_date="2016-09-01"),
+    IndexDoc(12, "张大山临时救助申请书", ["临时救助申请书。户主：张大山。事由：火灾。"], office="QSZ", category="LS",
+             year=2019, household="439921197001011234", document_type="申请书", doc_date="2019-02-03"),
+    IndexDoc(13, "关于做好冬春救助工作的通知", ["各村：做好困难群众冬春生活救助，落实临时救助政策。"],
+             doc_number="青民发〔2016〕3号", office="QSZ", category="WS", year=2016, author="青山镇民政办公室",
+             doc_date="2016-03-05", archival_code="Z109-WS·2016-D10-QSZ-0001"),
+    IndexDoc(14, "低保审批表", ["城乡最低生活保障审批表。户主：李四。"], office="BSX", category="DB", year=2016,
+             doc_date="2016-03-05", archival_code="Z109-DB·2016-D30-BSX-0002"),
+    IndexDoc(15, "会议记录", ["研究临时救助资金。张大山家的情况另议。"], office="BSX", category="WS", year=2017),
+    IndexDoc(16, "扫描件", ["青山镇李家村2016年临时敉助发放台账，户主王五。"], office="QSZ", category="LS", year=2016),
+]
+
+
+@pytest.fixture
+def rich(tmp_path, backend):
+    index = open_index(tmp_path / "rich", backend)
+    index.add(RICH)
+    index.commit()
+    yield index
+    index.close()
+
+
+def test_terms_and_or_not(rich):
+    assert set(ids(rich.search("临时救助 张大山"))) == {11, 12, 15}
+    assert set(ids(rich.search("临时救助 张大山 -火灾"))) == {15}
+    assert set(ids(rich.search("低保 | 冬春"))) == {13, 14}
+    assert set(ids(rich.search('"张大山家"'))) == {15}
+
+
+def test_field_terms(rich):
+    assert ids(rich.search("题名:低保")) == [14]
+    assert ids(rich.search("题名:张大山")) == [12]                      # not the records holding him in the body
+    for s in ("青民发〔2016〕3号", "青民发[2016]3号", "青民发(2016)3号"):
+        assert ids(rich.search(f"文号:{s}")) == [13], s
+    assert ids(rich.search("文号:青民发〔2016〕13号")) == []
+    assert set(ids(rich.search("责任者:民政办公室"))) == {11, 13}
+    assert ids(rich.search("档号:z109-ws")) == [13]
+    assert set(ids(rich.search("档号:Z109"))) == {13, 14}
+    assert ids(rich.search("户号:439921197001011234")) == [12]
+    assert ids(rich.search("439921197001011234")) == [12]
+    assert ids(rich.search("临时救助", household="439921197001011234")) == [12]
+    assert ids(rich.search("张大山", document_type="申请书")) == [12]
+
+
+def test_date_ranges(rich):
+    assert set(ids(rich.search("日期:2016"))) == {11, 13, 14, 16}       # 16 has only its year
+    assert set(ids(rich.search("日期:2016-03"))) == {13, 14}
+    assert set(ids(rich.search("临时救助 日期:2016-01..2016-06"))) == {13}
+    assert set(ids(rich.search("日期:2017.."))) == {12, 15}
+    assert ids(rich.search("日期:..2015")) == []
+
+
+def test_title_and_doc_number_rank_above_body(rich):
+    order = ids(rich.search("临时救助"))
+    assert set(order[:2]) == {11, 12} and set(order[2:4]) == {13, 15}
+    assert order[:2] == [11, 12]                                       # title matches: by date
+    assert ids(rich.search("冬春"))[0] == 13
+
+
+def test_sorting_with_ties_by_date_then_code(rich):
+    # 16 has only its year (month and day 00); 13 and 14 share 2016-03-05: 档号 Z109-DB… before Z109-WS…
+    assert ids(rich.search("", sort="date", limit=10)) == [16, 14, 13, 11, 15, 12]
+    assert ids(rich.search("", sort="-date", limit=10)) == [12, 15, 11, 14, 13, 16]
+    assert ids(rich.search("", sort="code", limit=10))[:2] == [14, 13]
+    # equal dates stay in 档号 order on every page size
+    for n in (1, 2, 3):
+        pages = [h for o in range(0, 6, n) for h in ids(rich.search("", sort="date", limit=n, offset=o))]
+        assert pages == [16, 14, 13, 11, 15, 12], n
+    with pytest.raises(ValueError):
+        rich.search("救助", sort="title")
+
+
+def test_filters_only_browse(rich):
+    total, hits = rich.search("", office="QSZ", year=2016)
+    assert total == 3 and set(h.record_id for h in hits) == {11, 13, 16}
+
+
+def test_approximate_matches_follow_strict_ones(rich):
+    r = rich.query("李家村2016年临时救助发放台账")
+    assert [h.record_id for h in r.hits] == [11, 16]
+    assert [h.approximate for h in r.hits] == [False, True] and r.strict == 1 and r.approximate == 1
+    assert "临时敉助" in r.hits[1].snippet
+    s, e = r.hits[1].highlights[0]
+    assert "敉" in r.hits[1].snippet[s:e]
+    assert ids(rich.search("李家村2016年临时救助发放台账", sort="date")) == [11, 16]
+    assert rich.query("李家村2016年临时救助发放台账", approximate=False).total == 1
+    assert ids(rich.search('"李家村2016年临时救助发放台账"')) == [11]   # quoted: exact only
+    assert rich.query("临时救").approximate == 0                        # 3 characters: strict only
+    assert ids(rich.search("火星基地救助")) == []
+
+
+def test_no_approximate_matches_when_enough_strict_ones(tmp_path, backend):
+    docs = [IndexDoc(i, "记录", ["发放临时救助资金。"]) for i in range(1, 13)] + \
+           [IndexDoc(99, "扫描件", ["发放临时敉助资金。"])]
+    with open_index(tmp_path / "i", backend) as ix:
+        ix.add(docs)
+    with open_index(tmp_path / "i", backend) as ix:
+        r = ix.query("临时救助资金", limit=20)
+        assert r.total == 12 and r.approximate == 0 and 99 not in [h.record_id for h in r.hits]
+        r = ix.query("临时救助资金", limit=20, office="none")
+        assert r.total == 0
+
+
+def test_old_index_must_be_rebuilt(tmp_path, backend):
+    with open_index(tmp_path / "i", backend) as ix:
+        ix.add(DOCS[:1])
+    (tmp_path / "i" / "minzheng-schema.txt").unlink()           # as an index made by the previous version
+    with pytest.raises(SearchIndexError) as e:
+        open_index(tmp_path / "i", backend)
+    assert "minzheng reindex" in str(e.value)

@@ -124,3 +124,63 @@ def test_recall_on_born_digital_files(corpus_root):
             queries.append((doc.doc_number, rid))
     found = sum(rid in [h["record_id"] for h in search(root, q, "--limit", "10")["hits"]] for q, rid in queries)
     assert found / len(queries) >= 0.98, f"{found}/{len(queries)}"
+
+
+def test_space_separated_terms_must_all_occur(corpus_root):
+    _, root, _, ids = corpus_root
+    hits = search(root, "临时救助 李家村")["hits"]
+    assert hits and hits[0]["record_id"] == ids["公示0.docx"]
+    assert all("临时救助" in (h["title"] or "") + h["snippet"].replace("【", "").replace("】", "") for h in hits[:3])
+    assert search(root, "临时救助 量子计算机")["total"] == 0
+
+
+def test_browse_by_filters_in_code_and_date_order(corpus_root):
+    _, root, _, ids = corpus_root
+    out = search(root, "--office", "QSZ", "--year", "2016")
+    n = db(root).execute("SELECT count(*) FROM records WHERE office='QSZ' AND year=2016").fetchone()[0]
+    assert out["sort"] == "code" and out["total"] == n >= 1
+    assert ids["公示0.docx"] in [h["record_id"] for h in search(root, "--office", "QSZ", "--year", "2016",
+                                                                  "--limit", "50")["hits"]]
+    assert all((h["office"], h["year"]) == ("QSZ", 2016) for h in out["hits"])
+    table = mz(root, "search", "--office", "QSZ", "--year", "2016").stdout
+    assert table.splitlines()[0].split() == ["档号/记录号", "题名", "日期", "机构", "年度", "类别"]
+    assert "按档号排序" in table
+
+
+def test_sort_by_date_both_ways(corpus_root):
+    _, root, _, _ = corpus_root
+    def keys(out):
+        return [(h["doc_date"] or f"{h['year']}-00-00") for h in out["hits"] if h["doc_date"] or h["year"]]
+    up = search(root, "民政", "--sort", "date", "--limit", "20")
+    down = search(root, "民政", "--sort", "-date", "--limit", "20")
+    assert up["sort"] == "date" and down["sort"] == "-date"
+    assert keys(up) == sorted(keys(up)) and keys(down) == sorted(keys(down), reverse=True)
+    assert up["total"] == down["total"] == search(root, "民政")["total"]
+
+
+def test_a_query_that_cannot_be_parsed_says_where(corpus_root):
+    _, root, _, _ = corpus_root
+    for q, where in [("日期:2016-13", "第 4 个字符"), ('低保 "城乡', "第 4 个字符"), ("事由:火灾", "第 1 个字符")]:
+        r = mz(root, "search", q, code=2)
+        assert where in r.stderr and "错误" in r.stderr and "Traceback" not in r.stderr + r.stdout, q
+
+
+def test_export_every_match_to_csv_and_xlsx(corpus_root, tmp_path):
+    import csv
+
+    from openpyxl import load_workbook
+    _, root, _, ids = corpus_root
+    total = search(root, "民政")["total"]
+    assert total > 10                                   # more than one page
+    r = mz(root, "search", "民政", "--format", "csv", "--out", tmp_path / "r.csv")
+    assert f"已导出 {total} 条" in r.stdout
+    rows = list(csv.reader((tmp_path / "r.csv").open(encoding="utf-8-sig")))
+    assert rows[0][:11] == ["档号", "题名", "文号", "责任者", "日期", "机构", "年度", "类别", "保管期限", "页数", "命中页"]
+    assert len(rows) == total + 1
+    mz(root, "search", "临时救助", "--office", "QSZ", "--out", tmp_path / "r.xlsx")
+    ws = load_workbook(tmp_path / "r.xlsx").active
+    got = list(ws.iter_rows(values_only=True))
+    assert got[0][1] == "题名" and len(got) - 1 == search(root, "临时救助", "--office", "QSZ")["total"]
+    row = next(r for r in got[1:] if r[1] == "李家村临时救助公示")
+    assert row[5] == "青山镇（QSZ）" and row[6] == 2016 and row[7] == "LS 临时救助" and row[10] == 1
+    assert mz(root, "search", "民政", "--format", "xlsx", code=2).exit_code == 2     # --out is needed
