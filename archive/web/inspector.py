@@ -31,6 +31,7 @@ ROLES = ("inspector", "archivist", "admin")
 FORMATS = {"xlsx": "Excel", "docx": "Word", "pdf": "PDF"}
 MIME = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "pdf": "application/pdf"}
+NARROW = {"label_w": 150, "bar_w": 200, "value_w": 120}      # two charts side by side
 KIND_NAMES = {"completeness": "档案完整性报告", "standardization": "规范化建设检查报告"}
 
 
@@ -81,7 +82,7 @@ def dashboard():
     c, sd = comp.to_dict(), std.to_dict()
     office_chart = bar_chart([{"label": o["name"], "value": o["percent"], "level": level_of(o["percent"]),
                                "text": f"{o['percent']:g}%（{o['complete']}/{o['households']} 户）"}
-                              for o in c["offices"]], title="各民政办户档齐全率")
+                              for o in c["offices"]], title="各民政办户档齐全率", **NARROW)
     by_class: dict[str, list[int]] = {}
     for o in c["offices"]:
         for cl in o["classes"]:
@@ -90,7 +91,7 @@ def dashboard():
             t[1] += cl["households"]
     class_chart = bar_chart([{"label": name, "value": round(100 * a / b, 1) if b else 0.0,
                               "level": level_of(100 * a / b if b else 0), "text": f"{a}/{b} 户"}
-                             for name, (a, b) in by_class.items()], title="各救助类别户档齐全率")
+                             for name, (a, b) in by_class.items()], title="各救助类别户档齐全率", **NARROW)
     std_chart = bar_chart([{"label": o["name"], "value": o["score"], "level": "good" if o["qualifies"] else "bad",
                             "text": f"{o['score']:g} 分{'（合格）' if o['qualifies'] else ''}"} for o in sd["offices"]],
                           title="各民政办规范化建设得分", unit="分", mark=sd["pass_score"])
