@@ -144,9 +144,9 @@ def lines_of(pdf: Path | str) -> dict[int, list[tuple[int, str]]]:
     return out
 
 
-def rows_of(pdf: Path | str, tolerance: float = 2.0) -> dict[int, list[str]]:
-    """page → the texts of its visual rows, top to bottom: words whose bottoms lie within `tolerance`
-    points of each other, left to right, joined with single spaces (a table row's first lines)."""
+def rows_of(pdf: Path | str) -> dict[int, list[str]]:
+    """page → the texts of its visual rows, top to bottom: words whose vertical middles lie within half a
+    word's height of each other, left to right, joined with single spaces (a table row's first lines)."""
     _, words = layout(pdf)
     out: dict[int, list[str]] = {}
     by_page: dict[int, list[Word]] = {}
@@ -154,8 +154,10 @@ def rows_of(pdf: Path | str, tolerance: float = 2.0) -> dict[int, list[str]]:
         by_page.setdefault(w.page, []).append(w)
     for page, ws in sorted(by_page.items()):
         rows: list[list[Word]] = []
-        for w in sorted(ws, key=lambda w: (w.y1, w.x0)):
-            if rows and abs(rows[-1][0].y1 - w.y1) <= tolerance:
+        for w in sorted(ws, key=lambda w: ((w.y0 + w.y1) / 2, w.x0)):
+            first = rows[-1][0] if rows else None
+            if first and abs((first.y0 + first.y1) / 2 - (w.y0 + w.y1) / 2) <= min(first.y1 - first.y0,
+                                                                                  w.y1 - w.y0) / 2:
                 rows[-1].append(w)
             else:
                 rows.append([w])

@@ -38,10 +38,12 @@ def rfonts(east: str) -> str:
 
 def pstyle(sid: str, name: str, *, east: str = SONG, size: float | None = None, bold=False,
            align: str | None = None, before=0, after=0, line: int | None = None, indent_chars=0,
-           keep_next=False, based="Normal") -> str:
+           keep_next=False, keep_lines=False, based="Normal") -> str:
     ppr = ""
     if keep_next:
         ppr += "<w:keepNext/>"
+    if keep_lines:
+        ppr += "<w:keepLines/>"
     spacing = f'<w:spacing w:before="{before}" w:after="{after}"'
     if line:
         spacing += f' w:line="{line}" w:lineRule="auto"'
@@ -84,11 +86,13 @@ STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 {pstyle("Plain", "Plain", east=SONG, size=12, line=300)}
 {pstyle("WallTitle", "WallTitle", east=HEI, size=36, align="center", before=0, after=240)}
 {pstyle("WallHeading", "WallHeading", east=HEI, size=18, before=120, after=60, keep_next=True)}
-{pstyle("WallBody", "WallBody", east=FANG, size=16, line=320, indent_chars=2)}
+{pstyle("WallBody", "WallBody", east=FANG, size=16, line=320, indent_chars=2, keep_lines=True)}
+{pstyle("WallItem", "WallItem", east=FANG, size=16, line=264, after=60, indent_chars=2, keep_lines=True)}
 {pstyle("WallTable", "WallTable", east=FANG, size=15, line=240)}
 {pstyle("TableText", "TableText", east=SONG, size=10.5)}
 {pstyle("TableHead", "TableHead", east=HEI, size=10.5, align="center")}
 {pstyle("Signature", "Signature", east=FANG, size=14, before=240, line=360)}
+{pstyle("FormSign", "FormSign", east=FANG, size=12, before=100, line=300)}
 {pstyle("Header", "header", east=SONG, size=9, align="center")}
 {pstyle("Footer", "footer", east=SONG, size=9, align="center")}
 </w:styles>"""
@@ -197,15 +201,25 @@ def repeat_header(row) -> None:
     trpr.append(parse_xml(f'<w:cantSplit {nsdecls("w")}/>'))
 
 
+CELL_MARGIN_MM = 1.0      # left/right padding inside table cells (Word's default 1.9 mm wraps short numbers)
+
+
 def table(doc, headers: list[str], widths_mm: list[float], *, head_style="TableHead", loop: str | None = None,
           cells: list[str] | None = None, body_style="TableText", aligns: list[str] | None = None,
-          footer: list[str] | None = None):
-    """A grid table: header row (repeated on each page), then an optional docxtpl loop row."""
+          footer: list[str] | None = None, nowrap: tuple[int, ...] = ()):
+    """A grid table: header row (repeated on each page), then an optional docxtpl loop row.
+
+    Column widths are chosen so that each header fits on one or two lines of whole words and numbers
+    (ID numbers, dates, phones, amounts) on one line; `nowrap` columns also say so to Word (w:noWrap)."""
     n = len(headers)
     t = doc.add_table(rows=1, cols=n)
     t.style = "Table Grid"
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
     t.autofit = False
+    margin = int(Mm(CELL_MARGIN_MM).twips)
+    t._tbl.tblPr.append(parse_xml(
+        f'<w:tblCellMar {nsdecls("w")}><w:left w:w="{margin}" w:type="dxa"/>'
+        f'<w:right w:w="{margin}" w:type="dxa"/></w:tblCellMar>'))
     for i, h in enumerate(headers):
         cell_text(t.rows[0].cells[i], h, head_style, "center")
     repeat_header(t.rows[0])
@@ -213,8 +227,11 @@ def table(doc, headers: list[str], widths_mm: list[float], *, head_style="TableH
         start = t.add_row()
         cell_text(start.cells[0], "{%tr for r in " + loop + " %}", body_style)
         body = t.add_row()
+        body._tr.get_or_add_trPr().append(parse_xml(f'<w:cantSplit {nsdecls("w")}/>'))   # a row never splits
         for i, c in enumerate(cells or []):
             cell_text(body.cells[i], c, body_style, (aligns or [None] * n)[i])
+            if i in nowrap:
+                no_wrap(body.cells[i])
         end = t.add_row()
         cell_text(end.cells[0], "{%tr endfor %}", body_style)
     if footer:
@@ -223,6 +240,17 @@ def table(doc, headers: list[str], widths_mm: list[float], *, head_style="TableH
             cell_text(row.cells[i], c, head_style if i == 0 else body_style, (aligns or [None] * n)[i])
     set_widths(t, widths_mm)
     return t
+
+
+def no_wrap(cell) -> None:
+    cell._tc.get_or_add_tcPr().append(parse_xml(f'<w:noWrap {nsdecls("w")}/>'))
+
+
+def keep_with_next(row) -> None:
+    """Every paragraph of `row` keeps with the next one: the row stays on the page of what follows it."""
+    for cell in row.cells:
+        for p in cell.paragraphs:
+            p.paragraph_format.keep_with_next = True
 
 
 def set_widths(t, widths_mm: list[float]) -> None:
@@ -267,8 +295,8 @@ def make_ledger():
     table(doc,
           ["序号", "姓名", "性别", "公民身份号码", "村（居）", "家庭人口", "{{ ledger.amount_label }}",
            "开始日期", "救助原因", "联系电话"],
-          [13, 20, 11, 43, 30, 17, 27, 25, 52, 26],
-          loop="ledger.rows",
+          [10, 18, 10, 38, 28, 18, 26, 21, 62, 25],
+          loop="ledger.rows", nowrap=(3, 6, 7, 9),
           cells=["{{ r.no }}", "{{ r.name }}", "{{ r.gender }}", "{{ r.id_number }}", "{{ r.village }}",
                  "{{ r.household_size }}", "{{ r.amount }}", "{{ r.start_date }}", "{{ r.reason }}",
                  "{{ r.phone }}"],
@@ -291,23 +319,23 @@ def make_roster():
               "办公电话：{{ office.phone }}", "Plain")
     para(doc, "一、民政专职工作人员", "Heading 1")
     table(doc, ["序号", "姓名", "性别", "职务", "公民身份号码", "学历", "到岗日期", "持证上岗", "联系电话"],
-          [10, 16, 10, 14, 40, 14, 20, 15, 24],
-          loop="staff",
+          [10, 16, 10, 18, 38, 10, 21, 11, 25],
+          loop="staff", nowrap=(4, 6, 8),
           cells=["{{ r.no }}", "{{ r.name }}", "{{ r.gender }}", "{{ r.role }}", "{{ r.id_number }}",
                  "{{ r.education }}", "{{ r.hired }}", "{{ r.certified }}", "{{ r.phone }}"],
           aligns=["center", None, "center", "center", None, "center", "center", "center", None],
           footer=["合计", "{{ staff|length }}人", "", "", "", "", "", "", ""])
     para(doc, "二、村（居）民政协理员", "Heading 1")
     table(doc, ["序号", "村（居）委会", "姓名", "性别", "公民身份号码", "持证上岗", "联系电话"],
-          [10, 34, 18, 10, 42, 16, 33],
-          loop="assistants",
+          [10, 34, 20, 10, 38, 18, 25],
+          loop="assistants", nowrap=(4, 6),
           cells=["{{ r.no }}", "{{ r.village }}", "{{ r.name }}", "{{ r.gender }}", "{{ r.id_number }}",
                  "{{ r.certified }}", "{{ r.phone }}"],
           aligns=["center", None, None, "center", None, "center", None],
           footer=["合计", "{{ assistants_named }}人（{{ office.villages|length }}个村居）", "", "", "", "", ""])
     para(doc, "")
     para(doc, "人员如有变动，须报县（市）民政局同意并备案。新任人员经培训考试合格后持证上岗。", "Plain")
-    para(doc, "填表人：________　　　　主任：{{ director }}　　　　填表日期：{{ today }}", "Signature")
+    para(doc, "填表人：________　　主任：{{ director }}　　填表日期：{{ today }}", "Signature")
     return doc
 
 
@@ -374,16 +402,30 @@ PROMISES = [
 ]
 
 
+def board(doc, title: str, first: bool = False) -> None:
+    """A wall board's title: each board starts a new page (and is sized to fill just that page)."""
+    p = para(doc, title, "WallTitle")
+    p.paragraph_format.page_break_before = not first
+
+
+def lead_para(doc, lead: str, text: str, style: str) -> None:
+    """One paragraph, a bold lead-in (the item's name) then its text: an item never splits from its name."""
+    p = doc.add_paragraph(style=style)
+    p.add_run(lead).bold = True
+    p.add_run(text)
+
+
 def make_wall_rules():
     doc = blank_document()
+    sec = doc.sections[0]                  # boards are posted, not bound: narrower margins, one page each
+    sec.top_margin = sec.bottom_margin = Mm(18)
+    sec.left_margin = sec.right_margin = Mm(20)
     # 1. 规章制度
-    para(doc, "{{ office.full_name }}规章制度", "WallTitle")
+    board(doc, "{{ office.full_name }}规章制度", first=True)
     for i, (name, text) in enumerate(RULES, 1):
-        para(doc, f"{'一二三四五六七八九十'[i - 1]}、{name}", "WallHeading")
-        para(doc, text, "WallBody")
-    page_break(doc)
+        lead_para(doc, f"{'一二三四五六七八九十'[i - 1]}、{name}：", text, "WallItem")
     # 2. 办事流程
-    para(doc, "城乡低保办事流程", "WallTitle")
+    board(doc, "城乡低保办事流程")
     table(doc, ["步骤", "环节", "内容", "时限"], [18, 28, 100, 28], head_style="WallTable",
           body_style="WallTable")
     t = doc.tables[-1]
@@ -394,17 +436,19 @@ def make_wall_rules():
     set_widths(t, [18, 28, 100, 28])
     para(doc, "")
     para(doc, "临时救助：情况紧急的，先行救助，再补办手续。", "WallBody")
-    page_break(doc)
     # 3. 岗位职责
-    para(doc, "{{ office.full_name }}工作职责", "WallTitle")
+    board(doc, "{{ office.full_name }}工作职责")
     for i, text in enumerate(DUTIES, 1):
-        para(doc, f"{i}．{text}", "WallBody")
-    para(doc, "岗位分工", "WallHeading")
-    table(doc, ["姓名", "职务", "分管工作"], [35, 30, 109], head_style="WallTable", body_style="WallTable",
+        p = para(doc, f"{i}．{text}", "WallBody")
+        p.paragraph_format.line_spacing = 1.0          # sixteen duties in large print on one page
+    # 3a. 岗位分工: its own board (with the sixteen duties it would not fit one page in large print)
+    board(doc, "{{ office.full_name }}岗位分工")
+    table(doc, ["姓名", "职务", "分管工作"], [38, 40, 92], head_style="WallTable", body_style="WallTable",
           loop="staff", cells=["{{ r.name }}", "{{ r.role }}", "{{ r.duty }}"], aligns=["center", "center", None])
-    page_break(doc)
+    para(doc, "")
+    para(doc, "办公电话：{{ office.phone }}　　监督电话：{{ office.complaint_phone }}", "WallBody")
     # 4. 办事指南
-    para(doc, "民政办事指南", "WallTitle")
+    board(doc, "民政办事指南")
     table(doc, ["事项", "对象", "需要带的材料"], [34, 70, 70], head_style="WallTable", body_style="WallTable")
     t = doc.tables[-1]
     for item in GUIDE:
@@ -415,16 +459,14 @@ def make_wall_rules():
     para(doc, "")
     para(doc, "办公地点：{{ office.address }}", "WallBody")
     para(doc, "办公电话：{{ office.phone }}　　监督电话：{{ office.complaint_phone }}", "WallBody")
-    page_break(doc)
     # 5. 服务承诺
-    para(doc, "服务承诺", "WallTitle")
+    board(doc, "服务承诺")
     for i, text in enumerate(PROMISES, 1):
         para(doc, f"{i}．{text}", "WallBody")
     para(doc, "监督电话：{{ office.complaint_phone }}", "WallHeading")
     para(doc, "{{ office.full_name }}", "WallBody", align="right")
-    page_break(doc)
     # 6. 四公开
-    para(doc, "民政工作“四公开”", "WallTitle")
+    board(doc, "民政工作“四公开”")
     para(doc, "一、政策公开", "WallHeading")
     para(doc, "《社会救助暂行办法》和低保、特困供养、医疗救助、临时救助、受灾救助、优抚安置的政策，在政策宣传栏常年公开，资料免费取阅。", "WallBody")
     para(doc, "二、程序公开", "WallHeading")
@@ -451,8 +493,8 @@ def make_notice():
     para(doc, "根据有关规定，经申请、调查核对、民主评议和审核，现将{{ year }}年度{{ notice.class_name }}对象名单予以公示"
               "（共{{ notice.totals.households }}户{{ notice.totals.persons }}人）。", "Body")
     table(doc, ["序号", "姓名", "村（居）", "家庭人口", "{{ notice.amount_label }}", "身份证号码（隐去中间部分）"],
-          [12, 22, 36, 18, 30, 44],
-          loop="notice.rows",
+          [10, 20, 34, 18, 30, 46],
+          loop="notice.rows", nowrap=(4, 5),
           cells=["{{ r.no }}", "{{ r.name }}", "{{ r.village }}", "{{ r.household_size }}", "{{ r.amount }}",
                  "{{ r.masked_id }}"],
           aligns=["center", None, None, "center", "right", None],
@@ -470,6 +512,15 @@ def make_notice():
 
 
 # ---------------------------------------------------------------- inspection (规范化检查验收表)
+def _tag_row(t, text: str):
+    """A row holding only a docxtpl {%tr %} tag (removed when rendered)."""
+    row = t.add_row()
+    cell_text(row.cells[0], text, "TableText")
+    tr = row._tr
+    tr.getparent().remove(tr)
+    return tr
+
+
 def make_inspection():
     doc = blank_document(landscape=True)
     header_footer(doc, "{{ county }}乡镇（街道）民政办公室规范化建设检查验收表")
@@ -479,19 +530,32 @@ def make_inspection():
               "村（居）：{{ office.villages|length }}个　　主任：{{ director }}", "Plain")
     para(doc, "办公地点：{{ office.address }}　　办公电话：{{ office.phone }}　　检查日期：______年____月____日", "Plain")
     para(doc, "")
-    table(doc, ["序号", "检查项目", "标准要求", "本办情况（据本办数据预填）", "自查", "分值", "得分", "扣分说明"],
-          [12, 36, 62, 62, 16, 15, 15, 39],
-          loop="items",
-          cells=["{{ r.no }}", "{{ r.item }}", "{{ r.expected }}", "{{ r.actual }}", "{{ r.result }}",
-                 "", "", ""],
-          aligns=["center", None, None, None, "center", "center", "center", None],
-          footer=["合计", "", "", "自查不符合 {{ failed }} 项，共 {{ items|length }} 项", "", "", "", ""])
-    para(doc, "")
-    para(doc, "检查意见：", "Signature")
-    para(doc, "________________________________________________________________________________________________", "Signature")
-    para(doc, "________________________________________________________________________________________________", "Signature")
-    para(doc, "检查人（签字）：______________　　______________　　　　检查日期：______年____月____日", "Signature")
-    para(doc, "被检查单位负责人（签字）：______________　　　　（单位盖章）", "Signature")
+    widths = [11, 36, 62, 62, 16, 14, 14, 42]
+    t = table(doc, ["序号", "检查项目", "标准要求", "本办情况（据本办数据预填）", "自查", "分值", "得分", "扣分说明"],
+              widths, footer=["合计", "", "", "自查不符合 {{ failed }} 项，共 {{ items|length }} 项", "",
+                              "{{ total_weight }}", "", ""],
+              aligns=["center", None, None, None, "center", "center", "center", None])
+    # rows grouped by the rule set's items: 分值 (and the inspector's 得分) merged over each group ({% vm %})
+    footer = t.rows[-1]._tr
+    for text in ("{%tr for g in groups %}", "{%tr for r in g.rows %}"):
+        footer.addprevious(_tag_row(t, text))
+    body = t.add_row()
+    for i, (c, a) in enumerate(zip(["{{ r.no }}", "{{ r.item }}", "{{ r.expected }}", "{{ r.actual }}",
+                                    "{{ r.result }}", "{{ g.weight }}{% vm %}", "{% vm %}", ""],
+                                   ["center", None, None, None, "center", "center", "center", None])):
+        cell_text(body.cells[i], c, "TableText", a)
+    footer.addprevious(body._tr)
+    for text in ("{%tr endfor %}", "{%tr endfor %}"):
+        footer.addprevious(_tag_row(t, text))
+    set_widths(t, widths)
+    keep_with_next(t.rows[-1])                    # the 合计 row stays with the signature block below
+    # the block below is short enough to follow the table on its last page, and holds together
+    note = para(doc, "分值按规则集“{{ rules_name }}”：{{ weights }}。必备项不合格不能通过验收。", "TableText")
+    note.paragraph_format.keep_with_next = True
+    for text in ("检查意见：" + "_" * 100, "_" * 108,
+                 "检查人（签字）：______________　______________　　　检查日期：______年____月____日"):
+        para(doc, text, "FormSign").paragraph_format.keep_with_next = True
+    para(doc, "被检查单位负责人（签字）：______________　　　（单位盖章）", "FormSign")
     return doc
 
 
