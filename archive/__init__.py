@@ -29,6 +29,7 @@ _EXPORTS = {
     "default_root": "archive.store.config", "init_root": "archive.rootdir",
     "verify": "archive.store.verify", "VerifyReport": "archive.store.verify",
     "migrate_catalog": "archive.store.migrate", "MigrationReport": "archive.store.migrate",
+    "move_catalog": "archive.rootdir",
     "run_demo": "archive.demo",
     # intake
     "ingest": "archive.intake.ingest", "IngestReport": "archive.intake.ingest",
@@ -57,6 +58,11 @@ _EXPORTS = {
     "import_catalog": "archive.description",
     # the server
     "create_app": "archive.web", "serve": "archive.web",
+    # accounts of the server, and backup
+    "add_account": "archive.accounts", "list_accounts": "archive.accounts",
+    "change_password": "archive.accounts", "disable_account": "archive.accounts",
+    "has_accounts": "archive.accounts", "ROLES": "archive.accounts", "check_strength": "archive.accounts",
+    "backup": "archive.store.backup", "BackupReport": "archive.store.backup",
 }
 __all__ = sorted(_EXPORTS)
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

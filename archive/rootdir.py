@@ -1,11 +1,12 @@
-"""Create an archive root (minzheng init)."""
+"""Create an archive root (minzheng init), and move its catalog between engines (minzheng catalog migrate)."""
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
-from archive.common.errors import RootError
-from archive.store import catalog
+from archive.common.errors import ConfigError, RootError
+from archive.intake.reindex import reindex
+from archive.store import catalog, db
 from archive.store.config import (
     CONFIG_NAME,
     DEFAULTS_FILE,
@@ -13,6 +14,7 @@ from archive.store.config import (
     Settings,
     load_settings,
 )
+from archive.store.migrate import MigrationReport, migrate_catalog
 from generators.office import import_office_data
 
 SUBDIRS = ("objects", "text", "index", "volumes", "out", "data")
@@ -52,3 +54,20 @@ def init_root(root: Path | str, *, county: str | None = None, fonds: str | None 
         shutil.rmtree(root, ignore_errors=True)   # nothing half-written stays behind
         raise
     return settings
+
+
+def move_catalog(settings: Settings, to: str, *, index: str | None = None) -> MigrationReport:
+    """Move the root's catalog to `to` (archive.store.migrate) and keep search working: with
+    index="postgres" (PostgreSQL only) the full-text index is rebuilt in the new database; a root whose
+    index lived in PostgreSQL gets a tantivy index again when its catalog goes back to SQLite."""
+    if index not in (None, "postgres", "tantivy", "whoosh"):
+        raise ConfigError(f"--index 只能是 postgres、tantivy 或 whoosh，不是 “{index}”")
+    if index == "postgres" and not db.is_postgres(to):
+        raise ConfigError("检索放进数据库（--index postgres）要求目录库迁到 PostgreSQL")
+    report = migrate_catalog(settings, to)
+    if index is None and settings.index_backend == "postgres" and not db.is_postgres(to):
+        index = "tantivy"
+    if index is not None and (index != settings.index_backend or index == "postgres"):
+        report.reindexed = reindex(settings, backend=index).records
+        report.index_backend = index
+    return report

@@ -159,3 +159,44 @@ def test_concurrent_ingests_and_searches_lose_and_double_nothing(pg_root, tmp_pa
     assert ingested == 21 and dups == 3
     assert json.loads(mz(root, "search", "民政救助", "--json", env_url=url).stdout)["total"] == 20
     assert "未发现问题" in mz(root, "verify", env_url=url).stdout
+
+
+def test_search_in_postgres_and_back_to_tantivy(tmp_path, pg_url):
+    """catalog migrate --index postgres puts search in the database; the query language works the same;
+    going back to SQLite rebuilds a tantivy index."""
+    root = tmp_path / "root"
+    mz(root, "init", "--sample")
+    mz(root, "ingest", texts(tmp_path), "--office", "QSZ", "--category", "LS", "--year", "2016", "--retention", "D10")
+    queries = ["张大山", "临时救助 张大山", '"低保年审"', "文号:青民发[2016]3号", "题名:台账", "救助 -张大山",
+               "年审 | 台账", "日期:2016-03..2016-03", "临时救渍申请"]
+
+    def answers():
+        out = {}
+        for q in queries:
+            r = json.loads(mz(root, "search", q, "--json").stdout)
+            out[q] = [(h["original_name"], h.get("approximate")) for h in r["hits"]]
+        out["browse"] = [h["original_name"] for h in json.loads(
+            mz(root, "search", "--office", "QSZ", "--sort", "code", "--json").stdout)["hits"]]
+        return out
+
+    on_tantivy = answers()
+    assert {n for n, _ in on_tantivy["临时救助 张大山"]} == {"申请.txt", "台账.txt"}
+    rep = json.loads(mz(root, "catalog", "migrate", "--to", pg_url, "--index", "postgres", "--json").stdout)
+    assert rep["index_backend"] == "postgres" and rep["reindexed"] == 3
+    assert load_settings(root).index_backend == "postgres"
+    assert answers() == on_tantivy
+    with catalog.connect(pg_url) as conn:
+        assert conn.execute("SELECT count(*) FROM search_docs").fetchone()[0] == 3
+    mz(root, "ingest", texts(tmp_path, {"补.txt": "补充材料：张大山的收入证明"}), "--office", "QSZ")
+    assert json.loads(mz(root, "search", "收入证明", "--json").stdout)["total"] == 1
+    assert "未发现问题" in mz(root, "verify").stdout
+    back = json.loads(mz(root, "catalog", "migrate", "--to", f"sqlite:{tmp_path / 'back.sqlite3'}", "--json").stdout)
+    assert back["index_backend"] == "tantivy" and load_settings(root).index_backend == "tantivy"
+    assert json.loads(mz(root, "search", "收入证明", "--json").stdout)["total"] == 1
+
+
+def test_postgres_search_needs_a_postgres_catalog(tmp_path):
+    root = tmp_path / "root"
+    mz(root, "init")
+    r = mz(root, "reindex", "--backend", "postgres", check=False)
+    assert r.returncode != 0 and "PostgreSQL" in r.stderr and "catalog migrate" in r.stderr

@@ -27,10 +27,13 @@ class MigrationReport:
     tables: dict[str, int] = field(default_factory=dict)      # rows copied per table
     checksums: dict[str, str] = field(default_factory=dict)   # sha256 per table, equal on both sides
     seconds: float = 0.0
+    index_backend: str | None = None    # set when the full-text index was rebuilt after the move
+    reindexed: int = 0
 
     def to_dict(self) -> dict:
         return {"source": self.source, "destination": self.destination, "tables": self.tables,
-                "checksums": self.checksums, "seconds": round(self.seconds, 2)}
+                "checksums": self.checksums, "seconds": round(self.seconds, 2),
+                "index_backend": self.index_backend, "reindexed": self.reindexed}
 
     def summary(self) -> str:
         rows = sum(self.tables.values())
@@ -38,6 +41,8 @@ class MigrationReport:
                  f"逐表核对行数和校验和一致，用时 {self.seconds:.1f} 秒。"]
         lines += [f"  {t}：{n} 行" for t, n in self.tables.items() if n]
         lines.append("minzheng.toml 已改为使用新的目录库；原来的目录库保持不变，可作备份。")
+        if self.index_backend:
+            lines.append(f"全文索引已用 {self.index_backend} 重建（{self.reindexed} 条记录）。")
         return "\n".join(lines)
 
 
