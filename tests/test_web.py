@@ -399,17 +399,28 @@ def test_password_required_when_set(plain):
     assert c.get("/static/style.css", headers=auth("青山2024")).status_code == 200
 
 
-def test_serve_refuses_other_hosts_without_password(plain, monkeypatch):
+def test_serve_refuses_other_hosts_without_accounts(plain, monkeypatch):
     monkeypatch.delenv("MINZHENG_SERVE_PASSWORD", raising=False)
     r = run_cli(plain.root, "serve", "--host", "0.0.0.0", "--port", "1")
     assert r.exit_code == 4
-    assert "--password" in r.stderr and "0.0.0.0" in r.stderr
+    assert "minzheng user add" in r.stderr and "0.0.0.0" in r.stderr
+    r = run_cli(plain.root, "serve", "--host", "0.0.0.0", "--port", "1", "--password", "a-long-password-2026")
+    assert r.exit_code == 4 and "minzheng user add" in r.stderr       # a shared password is not enough
+    r = run_cli(plain.root, "serve", "--port", "1", "--password", "1")
+    assert r.exit_code == 4 and "至少要 10 个字符" in r.stderr
+    from archive.common.errors import ConfigError
     from archive.web.server import check_bind, is_loopback
 
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.5")
-    check_bind("0.0.0.0", "pw")          # allowed with a password
+    check_bind("0.0.0.0", None, has_accounts=True, allowed_hosts=["192.168.1.5"])
+    check_bind("192.168.1.5", None, has_accounts=True)
     check_bind("127.0.0.1", None)
+    check_bind("127.0.0.1", "a-long-password-2026")
+    with pytest.raises(ConfigError, match="--allowed-host"):
+        check_bind("0.0.0.0", None, has_accounts=True)
+    with pytest.raises(ConfigError, match="已经建立了账号"):
+        check_bind("127.0.0.1", "a-long-password-2026", has_accounts=True)
 
 
 def test_search_failure_or_timeout_is_a_message(plain, monkeypatch):
@@ -532,7 +543,7 @@ def test_serve_command_with_worker_processes(plain):
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=30)
         assert proc.returncode == 0
-        assert "检索页面已停止" in err.decode("utf-8")
+        assert "服务器已停止" in err.decode("utf-8")
         time.sleep(0.2)
         assert not any(Path(f"/proc/{c}").exists() for c in children)      # stopped and reaped
     finally:

@@ -1,6 +1,13 @@
 """Accounts of the county server: users and roles (clerk, archivist, inspector, admin), scrypt password
 hashes, lock-out after failed logins, server-side sessions, the use log (利用登记), and who may see which
 office's records and full identity numbers."""
+from .manage import (
+    add_account,
+    change_password,
+    disable_account,
+    has_accounts,
+    list_accounts,
+)
 from .model import READER, READER_ROLE, ROLE_NAMES, ROLES, User
 from .passwords import MIN_LENGTH, check_strength, hash_password, verify_password
 from .rights import (
@@ -49,17 +56,22 @@ __all__ = [
     "LoginRefused",
     "UseFilter",
     "User",
+    "add_account",
     "add_user",
     "any_accounts",
     "authenticate",
     "can_see_office",
+    "change_password",
     "check_strength",
     "csrf_for",
     "csrf_ok",
+    "disable_account",
     "end_session",
     "export_xlsx",
     "get_user",
+    "has_accounts",
     "hash_password",
+    "list_accounts",
     "list_users",
     "mask_deep",
     "mask_ids",

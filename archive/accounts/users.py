@@ -12,7 +12,7 @@ import sqlite3
 import time
 from dataclasses import dataclass
 
-from archive.common.errors import ConfigError, DataError, NotFoundError
+from archive.common.errors import ConfigError, ExitCode, MinzhengError, NotFoundError
 from archive.store import catalog
 
 from .model import ROLES, User
@@ -23,6 +23,12 @@ MAX_FAILURES = 5
 LOCK_SECONDS = 15 * 60
 ADDRESS_MAX_FAILURES = 20
 NAME_RE = re.compile(r"^[\w.\-@\u4e00-\u9fff]{1,40}$")
+
+
+class _Usage(MinzhengError):
+    """A value given to `user add|passwd` that cannot be taken (exit status 2, like other usage errors)."""
+
+    exit_code = ExitCode.usage
 
 
 class LoginRefused(Exception):
@@ -68,33 +74,33 @@ def list_users(conn: sqlite3.Connection) -> list[dict]:
 
 def _check_role_office(conn, role: str, office: str | None) -> str | None:
     if role not in ROLES:
-        raise DataError(f"角色 “{role}” 不存在。可选：{'、'.join(f'{k}（{v}）' for k, v in ROLES.items())}")
+        raise _Usage(f"角色 “{role}” 不存在。可选：{'、'.join(f'{k}（{v}）' for k, v in ROLES.items())}")
     if role != "clerk":
         if office:
-            raise DataError(f"只有办事员（clerk）属于某个民政办；{ROLES[role]}不要加 --office")
+            raise _Usage(f"只有办事员（clerk）属于某个民政办；{ROLES[role]}不要加 --office")
         return None
     if not office:
-        raise DataError("办事员（clerk）必须用 --office 指定所在民政办的机构代码，如 --office QSZ")
+        raise _Usage("办事员（clerk）必须用 --office 指定所在民政办的机构代码，如 --office QSZ")
     office = office.strip().upper()
     known = {r["code"]: r["name"] for r in conn.execute("SELECT code, name FROM offices ORDER BY code")}
     if office not in known:
         listed = "、".join(f"{k}（{v}）" for k, v in known.items()) or "无（请先运行 minzheng office import）"
-        raise DataError(f"机构代码 “{office}” 不存在。本县的机构：{listed}")
+        raise _Usage(f"机构代码 “{office}” 不存在。本县的机构：{listed}")
     return office
 
 
 def add_user(conn: sqlite3.Connection, name: str, role: str, password: str, office: str | None = None) -> User:
     name = (name or "").strip()
     if not NAME_RE.match(name):
-        raise DataError(f"用户名 “{name}” 不可用：1–40 个字符，只用汉字、字母、数字和 . _ - @")
+        raise _Usage(f"用户名 “{name}” 不可用：1–40 个字符，只用汉字、字母、数字和 . _ - @")
     office = _check_role_office(conn, role, office)
     reason = check_strength(password)
     if reason:
-        raise DataError(f"{reason}。")
+        raise _Usage(f"{reason}。")
     pw = hash_password(password)
     with catalog.transaction(conn):
         if conn.execute("SELECT 1 FROM users WHERE name=?", (name,)).fetchone():
-            raise DataError(f"用户 “{name}” 已存在。改密码请用 minzheng user passwd {name}")
+            raise _Usage(f"用户 “{name}” 已存在。改密码请用 minzheng user passwd {name}")
         now = catalog.now()
         cur = conn.execute("INSERT INTO users(name, role, office, pw_hash, created_at, changed_at) VALUES (?,?,?,?,?,?)",
                            (name, role, office, pw, now, now))
@@ -115,7 +121,7 @@ def set_password(conn: sqlite3.Connection, name: str, password: str) -> User:
     u = _need(conn, name)
     reason = check_strength(password)
     if reason:
-        raise DataError(f"{reason}。")
+        raise _Usage(f"{reason}。")
     pw = hash_password(password)
     with catalog.transaction(conn):
         conn.execute("UPDATE users SET pw_hash=?, changed_at=? WHERE id=?", (pw, catalog.now(), u.id))

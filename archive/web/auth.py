@@ -11,7 +11,8 @@ The interface the pages use:
   sees_full_ids(user, code)    clerk of that office, archivist, admin: True; everyone else: False.
   mask_ids(text)               every 18-character ID number masked as 430103********1234.
   shown(text, office)          `text` as the current user may see it (masked unless sees_full_ids);
-                               shown_deep(obj, office) the same for a dict/list (a report's rows).
+                               shown_deep(obj, office) the same for a dict/list (a report's rows);
+                               shown_snippet(text, office) for a snippet with 【】 highlight marks.
   may_open_files(user, code)   page images, originals, volume PDFs (pictures cannot be masked): those
                                who see full IDs of that office, and the local reader.
   log_use(action, target, office=None, **detail)   one use-log row: user, time, address, what.
@@ -62,6 +63,7 @@ __all__ = [
     "install",
     "log_use",
     "mask_ids",
+    "mask_marked",
     "may_open_files",
     "require_files",
     "require_office",
@@ -69,6 +71,7 @@ __all__ = [
     "sees_full_ids",
     "shown",
     "shown_deep",
+    "shown_snippet",
 ]
 
 
@@ -94,6 +97,27 @@ def current_user() -> User | None:
 def shown(text, office: str | None):
     """`text` as the current user may see it: IDs masked unless they need them for this office."""
     return text if sees_full_ids(current_user(), office) else mask_ids(text)
+
+
+def mask_marked(text, open: str = "【", close: str = "】"):
+    """mask_ids for a snippet whose highlights are bracketed: an ID split by a bracket is masked too.
+    Masking keeps the length, so the brackets go back where they were."""
+    if not isinstance(text, str) or len(text) < 18:
+        return text
+    plain, marks = [], []
+    for i, ch in enumerate(text):
+        if ch in (open, close):
+            marks.append((i, ch))
+        else:
+            plain.append(ch)
+    out = list(mask_ids("".join(plain)))
+    for i, ch in marks:
+        out.insert(i, ch)
+    return "".join(out)
+
+
+def shown_snippet(text, office: str | None):
+    return text if sees_full_ids(current_user(), office) else mask_marked(text)
 
 
 def shown_deep(obj, office: str | None):

@@ -3,7 +3,16 @@ from __future__ import annotations
 
 import time
 
-from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from archive import accounts
 
@@ -31,7 +40,9 @@ def _safe_next(target: str | None) -> str:
 def login():
     conn = accounts_conn()
     if not accounts.any_accounts(conn):
-        return redirect(url_for("web.search_page"))
+        if current_app.extensions["minzheng"].loopback:
+            return redirect(url_for("web.search_page"))
+        abort(403, description="服务器还没有建立账号。请管理员在服务器上运行 minzheng user add 名字 --role admin。")
     next_ = _safe_next(request.values.get("next"))
     if request.method == "GET":
         if current_user() is not None:

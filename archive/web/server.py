@@ -16,7 +16,7 @@ import time
 
 from archive.common.errors import ConfigError
 
-from .app import create_app
+from .app import create_app, server_settings
 
 log = logging.getLogger(__name__)
 
@@ -30,12 +30,39 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def check_bind(host: str, password: str | None) -> None:
-    if not is_loopback(host) and not password:
-        raise ConfigError(
-            f"监听地址 {host} 不是本机回环地址，其他电脑也能访问。"
-            "请用 --password 设置访问密码（或环境变量 MINZHENG_SERVE_PASSWORD），或去掉 --host 只在本机使用"
-        )
+WILDCARDS = ("0.0.0.0", "::", "")
+MIN_SHARED_PASSWORD = 10
+
+
+def check_bind(host: str, password: str | None, *, has_accounts: bool = False, allowed_hosts=()) -> None:
+    """Refuse a start that would expose the archive: another computer can reach a non-loopback address,
+    so accounts are needed there (the shared password is for loopback only); a wildcard address needs
+    the names people will type (--allowed-host / [server] hosts), since only those are accepted."""
+    if password is not None:
+        if has_accounts:
+            raise ConfigError("已经建立了账号，请用账号登录，不要再用 --password（或 MINZHENG_SERVE_PASSWORD）共用密码")
+        if len(password) < MIN_SHARED_PASSWORD:
+            raise ConfigError(f"--password 太短（{len(password)} 个字符），至少要 {MIN_SHARED_PASSWORD} 个字符")
+    if not is_loopback(host):
+        if not has_accounts:
+            raise ConfigError(
+                f"监听地址 {host} 不是本机回环地址，其他电脑也能访问，必须先建立账号。请运行 "
+                "minzheng user add 名字 --role admin（再为每位办事员、档案员、检查人员各建一个账号），"
+                "或去掉 --host 只在本机使用")
+        if host.strip("[]") in WILDCARDS and not [h for h in allowed_hosts if not is_loopback(h)]:
+            raise ConfigError(
+                f"监听 {host or '所有地址'} 时，请用 --allowed-host 写明其他电脑打开本服务器时用的名字或 IP 地址"
+                "（可写多次，如 --allowed-host 192.168.1.20 --allowed-host dangan.qingshan.gov.cn），"
+                "或写进 minzheng.toml 的 [server] hosts。只接受这些名字，可以防止 DNS 重绑定攻击")
+
+
+def host_names(host: str, allowed_hosts=(), settings=None) -> list[str]:
+    """The names the server accepts in Host: the given ones, [server] hosts, and a specific bind address."""
+    names = [h for h in allowed_hosts if h]
+    names += list(server_settings(settings).get("hosts") or []) if settings is not None else []
+    if host.strip("[]") not in WILDCARDS:
+        names.append(host.strip("[]"))
+    return names
 
 
 def default_workers() -> int:
@@ -60,12 +87,19 @@ def _listen(host: str, port: int) -> socket.socket:
 
 
 def serve(settings, *, host: str = "127.0.0.1", port: int = 8080, password: str | None = None, threads: int = 4,
-          workers: int | None = None, ready=None) -> None:
-    """Serve the pages until interrupted. Refuses a non-loopback host without a password.
+          workers: int | None = None, ready=None, allowed_hosts=(), has_accounts: bool = False,
+          tls: bool = False) -> None:
+    """Serve the pages until interrupted. Refuses what check_bind refuses.
 
     workers: processes sharing the port (default: one per core, at most 4; 1 where fork is missing).
     ready(server) is called once the port is listening."""
-    check_bind(host, password)
+    names = host_names(host, allowed_hosts, settings)
+    check_bind(host, password, has_accounts=has_accounts, allowed_hosts=names)
+    loopback = is_loopback(host)
+
+    def make_app():
+        return create_app(settings, password=password, loopback=loopback, allowed_hosts=names, tls=tls)
+
     from waitress import create_server
 
 
@@ -83,7 +117,7 @@ def serve(settings, *, host: str = "127.0.0.1", port: int = 8080, password: str 
                 signal.signal(signal.SIGINT, signal.SIG_IGN)   # the parent stops us
                 signal.signal(signal.SIGTERM, signal.SIG_DFL)
                 threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
-                create_server(create_app(settings, password=password), sockets=[sock], threads=threads,
+                create_server(make_app(), sockets=[sock], threads=threads,
                               ident="minzheng").run()
             except BaseException:
                 log.exception("检索页面工作进程出错")
@@ -97,7 +131,7 @@ def serve(settings, *, host: str = "127.0.0.1", port: int = 8080, password: str 
 
     in_main = threading.current_thread() is threading.main_thread()
     old_term = signal.signal(signal.SIGTERM, _stop) if in_main else None
-    server = create_server(create_app(settings, password=password), sockets=[sock], threads=threads,
+    server = create_server(make_app(), sockets=[sock], threads=threads,
                            ident="minzheng")
     try:
         if ready is not None:

@@ -7,6 +7,8 @@ originals only for those who see full ID numbers; every use is written to the us
 """
 from __future__ import annotations
 
+import dataclasses
+import io
 import logging
 import time
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -40,9 +42,11 @@ from .auth import (
     requires,
     shown,
     shown_deep,
+    shown_snippet,
 )
 from .highlight import hit_snippet
 from .params import (
+    SORTS,
     YEAR_MAX,
     YEAR_MIN,
     Choices,
@@ -101,21 +105,59 @@ def _size(n):
 
 # ------------------------------------------------------------------ search
 @web.get("/")
+@requires()
 def search_page():
-    params = search_params(request.args, choices())
+    params, shown_choices = _scoped(search_params(request.args, choices()))
     result, error, elapsed = None, None, None
     rows = []
-    if params.q:
+    if params.active:                   # a term, or filters only (browse)
         result, error, elapsed = _run_search(params)
         if result is not None:
             rows = _result_rows(result)
+        log_use("search", params.q, params.office, total=getattr(result, "total", None), **{
+            k: v for k, v in params.filters.items() if k != "office"})
     total = getattr(result, "total", 0) if result is not None else 0
     pages_total = max(1, -(-total // params.limit)) if total else 0
     return render_template(
-        "search.html", p=params, choices=choices(), result=result, rows=rows, total=total, error=error,
+        "search.html", p=params, choices=shown_choices, result=result, rows=rows, total=total, error=error,
         elapsed=elapsed, pages_total=pages_total, record_count=catalog_read.record_count(conn()),
-        page_links=_page_links(params.page, pages_total),
+        page_links=_page_links(params.page, pages_total), sorts=SORTS,
+        facets=getattr(result, "facets", None) or {},
     )
+
+
+@web.get("/export.xlsx")
+@requires()
+def export_xlsx():
+    """Every record the current search (or browse) finds, as an Excel file; logged like any export."""
+    params, _ = _scoped(search_params(request.args, choices()))
+    s = settings()
+    tmp = Path(s.cache_dir) / "export" / f"{time.time_ns()}.xlsx"
+    try:
+        n = archive.export_search(s, params.q, fmt="xlsx", out=tmp, sort=params.sort, date_range=params.date_range,
+                                  transform=lambda row: shown_deep(row, row.get("office_code")), **params.filters)
+        log_use("export", params.q, params.office, total=n, format="xlsx", **{
+            k: v for k, v in params.filters.items() if k != "office"})
+        data = tmp.read_bytes()
+    except MinzhengError as e:
+        raise ParamError(f"无法导出：{e}") from None
+    finally:
+        tmp.unlink(missing_ok=True)
+    return send_file(io.BytesIO(data), as_attachment=True, download_name="检索结果.xlsx", max_age=0,
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def _scoped(params):
+    """A clerk searches their own office only: the office filter is theirs whatever the URL says (another
+    office's code is a 403), and the filter offers only their office."""
+    user, c = current_user(), choices()
+    if user.role != "clerk":
+        return params, c
+    if params.office not in (None, user.office):
+        require_office(params.office, "该民政办的档案")
+    mine = Choices(offices={k: v for k, v in c.offices.items() if k == user.office}, categories=c.categories,
+                   retentions=c.retentions)
+    return dataclasses.replace(params, office=user.office), mine
 
 
 def _run_search(params):
@@ -125,7 +167,8 @@ def _run_search(params):
     if problem:
         return None, problem, None
     t0 = time.perf_counter()
-    fut = ctx().pool.submit(archive.search, s, params.q, limit=params.limit, offset=params.offset, **params.filters)
+    fut = ctx().pool.submit(archive.search, s, params.q, limit=params.limit, offset=params.offset, sort=params.sort,
+                            date_range=params.date_range, with_facets=True, **params.filters)
     try:
         result = fut.result(timeout=ctx().search_timeout)
     except FutureTimeout:
@@ -160,7 +203,7 @@ def _result_rows(result) -> list[dict]:
         rows.append({
             "record_id": rid,
             "archival_code": _field(h, "archival_code") or "",
-            "title": _field(h, "title") or _field(h, "original_name") or f"记录 {rid}",
+            "title": shown(_field(h, "title") or _field(h, "original_name") or f"记录 {rid}", office),
             "office": names.offices.get(office, office),
             "category": names.categories.get(category, category),
             "year": _field(h, "year"),
@@ -169,9 +212,21 @@ def _result_rows(result) -> list[dict]:
             "doc_number": e.get("doc_number") or "",
             "page": _field(h, "page"),
             "original_name": _field(h, "original_name") or "",
-            "snippet": hit_snippet(h),
+            "snippet": hit_snippet(_shown_hit(h, office)),
+            "approximate": bool(_field(h, "approximate")),
         })
     return rows
+
+
+def _shown_hit(hit, office):
+    """The hit with its snippet masked for users who don't see full IDs (length kept: offsets stay right)."""
+    snippet = _field(hit, "snippet")
+    masked = shown_snippet(snippet, office)
+    if masked == snippet:
+        return hit
+    d = dict(hit) if isinstance(hit, dict) else {"snippet": masked, "highlights": getattr(hit, "highlights", None)}
+    d["snippet"] = masked
+    return d
 
 
 def _page_links(page: int, pages_total: int) -> list[int | None]:
