@@ -29,8 +29,9 @@ def export_format(fmt: str | None, out: Path) -> str:
     return fmt
 
 
-def export_rows(settings, query: str, **kw) -> tuple[list[dict], int]:
-    """(rows, total) of every matching record, in the search's order, fields named for people."""
+def export_rows(settings, query: str, transform=None, **kw) -> tuple[list[dict], int]:
+    """(rows, total) of every matching record, in the search's order, fields named for people;
+    `transform(row)` may change each row (the server masks ID numbers for roles that don't see them)."""
     conn = catalog.connect(settings.catalog_url)
     try:
         offices = {o["code"]: o["name"] for o in catalog.offices(conn)}
@@ -44,23 +45,25 @@ def export_rows(settings, query: str, **kw) -> tuple[list[dict], int]:
         if not res.hits:
             break
         for h in res.hits:
-            rows.append({
+            row = {
                 **h,
+                "office_code": h.get("office"),
                 "office": f"{offices.get(h['office'], '')}（{h['office']}）" if h.get("office") else "",
                 "category": f"{h['category']} {cats.get(h['category'], '')}".strip() if h.get("category") else "",
                 "retention": rets.get(h.get("retention") or "", h.get("retention") or ""),
                 "match": "" if res.browse else ("近似" if h["approximate"] else "检索词"),
-            })
+            }
+            rows.append(transform(row) if transform else row)
         offset += len(res.hits)
     return rows, len(rows)
 
 
-def export_search(settings, query: str, *, fmt: str | None, out: Path, **kw) -> int:
+def export_search(settings, query: str, *, fmt: str | None, out: Path, transform=None, **kw) -> int:
     """Write every record matching `query` (and the filters in kw, as for `search`) to `out`;
     returns how many rows were written."""
     out = Path(out)
     fmt = export_format(fmt, out)
-    rows, n = export_rows(settings, query, **kw)
+    rows, n = export_rows(settings, query, transform, **kw)
     if fmt == "csv":
         buf = io.StringIO()
         w = csv.writer(buf)

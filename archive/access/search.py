@@ -48,8 +48,6 @@ def _hit_dict(hit, rec: dict) -> dict:
         "page": hit.page if hit else None,
         "phrase": bool(hit.phrase) if hit else False,
         "approximate": bool(hit.approximate) if hit else False,
-        "highlights": [list(s) for s in hit.highlights] if hit else [],
-        "plain_snippet": hit.snippet if hit else "",
         "household": rec.get("household"),
         "document_type": rec.get("document_type"),
         "doc_number": rec.get("doc_number"),

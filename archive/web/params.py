@@ -1,6 +1,7 @@
 """Query parameters of the pages, validated: a bad value is a ParamError (→ 400 with a Chinese page)."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 MAX_QUERY_CHARS = 200
@@ -31,6 +32,21 @@ class SearchParams:
     retention: str | None = None
     page: int = 1
     limit: int = LIMIT_DEFAULT
+    sort: str | None = None          # relevance | date | -date | code (None: relevance, or code when browsing)
+    date_from: str | None = None     # 2016, 2016-03 or 2016-03-01
+    date_to: str | None = None
+
+    @property
+    def date_range(self) -> str | None:
+        """The date filter as the query language writes it (2016-01..2016-06), or None."""
+        if not self.date_from and not self.date_to:
+            return None
+        return f"{self.date_from or ''}..{self.date_to or ''}"
+
+    @property
+    def active(self) -> bool:
+        """A search term or any filter: the page lists records (a browse when there is no term)."""
+        return bool(self.q or self.filters or self.date_range)
 
     @property
     def offset(self) -> int:
@@ -43,7 +59,8 @@ class SearchParams:
 
     def link(self, **changes) -> dict:
         """GET parameters for a link to this search with some values changed (None drops a key)."""
-        d = {"q": self.q, **self.filters, "page": self.page, "limit": self.limit}
+        d = {"q": self.q, **self.filters, "sort": self.sort, "from": self.date_from, "to": self.date_to,
+             "page": self.page, "limit": self.limit}
         d.update(changes)
         if d.get("page") == 1:
             d.pop("page")
@@ -82,7 +99,8 @@ def code(args, name: str, label: str, known: dict[str, str]) -> str | None:
 
 
 def search_params(args, choices: Choices) -> SearchParams:
-    unknown = sorted(set(args.keys()) - {"q", "office", "category", "year", "retention", "page", "limit"})
+    unknown = sorted(set(args.keys()) - {"q", "office", "category", "year", "retention", "page", "limit", "sort",
+                                          "from", "to"})
     if unknown:
         raise ParamError(f"检索页不认识参数 {'、'.join(unknown[:5])}")
     q = _one(args, "q") or ""
@@ -98,4 +116,22 @@ def search_params(args, choices: Choices) -> SearchParams:
         retention=code(args, "retention", "保管期限", choices.retentions),
         page=integer(args, "page", "页码", 1, PAGE_MAX, default=1),
         limit=integer(args, "limit", "每页条数", 1, LIMIT_MAX, default=LIMIT_DEFAULT),
+        sort=code(args, "sort", "排序方式", SORTS),
+        date_from=_date(args, "from", "起始日期"),
+        date_to=_date(args, "to", "截止日期"),
     )
+
+
+SORTS = {"relevance": "相关度", "date": "日期（早的在前）", "-date": "日期（新的在前）", "code": "档号"}
+_DATE = re.compile(r"^\d{4}(-\d{1,2}(-\d{1,2})?)?$")
+
+
+def _date(args, name: str, label: str) -> str | None:
+    """A date filter: 2016, 2016-03 or 2016-03-01 (checked again, with the calendar, by the search)."""
+    v = _one(args, name)
+    if v is None:
+        return None
+    v = v.replace("/", "-").replace(".", "-")
+    if not _DATE.match(v):
+        raise ParamError(f"{label}（{name}）应写成 2016、2016-03 或 2016-03-01，收到 “{v[:20]}”")
+    return v
