@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 import archive
+from archive import accounts
+from archive.store import catalog
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -22,7 +24,7 @@ if not (CHROMIUM and DRIVER):
     pytest.skip("chromium and chromedriver are not installed", allow_module_level=True)
 webdriver = pytest.importorskip("selenium.webdriver")
 
-from test_web import PDF_NAME, build_root  # noqa: E402
+from test_web import PDF_NAME, build_root
 
 
 @pytest.fixture(scope="module")
@@ -125,3 +127,86 @@ def test_other_pages_render(server, browser, shots):
     browser.get(base + "/?year=abc")
     assert "年度" in browser.page_source
     full_shot(browser, shots / "7-bad-param.png")
+
+
+# ------------------------------------------------------------------ with accounts: log in, work, be refused
+PASSWORD = "青山县-档案-2026"
+
+
+@pytest.fixture(scope="module")
+def account_server(tmp_path_factory):
+    root = build_root(tmp_path_factory.mktemp("browser-accounts"))
+    settings = archive.load_settings(root)
+    archive.add_account(settings, "王档案", "archivist", PASSWORD)
+    archive.add_account(settings, "白石办事员", "clerk", PASSWORD, "BSX")
+    box: dict = {}
+    started = threading.Event()
+
+    def ready(srv):
+        box["server"] = srv
+        started.set()
+
+    t = threading.Thread(target=archive.serve, args=(settings,), daemon=True,
+                         kwargs={"host": "127.0.0.1", "port": 0, "workers": 1, "ready": ready, "has_accounts": True})
+    t.start()
+    assert started.wait(30), "server did not start"
+    srv = box["server"]
+    yield settings, f"http://127.0.0.1:{srv.effective_port}"
+    srv.close()
+    t.join(10)
+
+
+def log_in(browser, base, name):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.delete_all_cookies()
+    browser.get(base + "/")
+    WebDriverWait(browser, 30).until(EC.presence_of_element_located((By.ID, "login-button")))
+    assert "/login" in browser.current_url and "登录" in browser.title
+    browser.find_element(By.NAME, "name").send_keys(name)
+    browser.find_element(By.NAME, "password").send_keys(PASSWORD)
+    browser.find_element(By.ID, "login-button").click()
+    WebDriverWait(browser, 30).until(EC.presence_of_element_located((By.ID, "who")))
+    assert name in browser.find_element(By.ID, "who").text
+
+
+def test_archivist_logs_in_searches_and_opens_a_record(account_server, browser, shots):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    settings, base = account_server
+    log_in(browser, base, "王档案")
+    full_shot(browser, shots / "8-archivist-logged-in.png")
+    browser.find_element(By.ID, "q").send_keys("李家村城乡低保")
+    browser.find_element(By.ID, "go").click()
+    WebDriverWait(browser, 30).until(EC.presence_of_element_located((By.ID, "summary")))
+    hits = browser.find_elements(By.CSS_SELECTOR, "li.hit")
+    assert len(hits) == 1
+    hits[0].find_element(By.CSS_SELECTOR, "h3 a").click()
+    WebDriverWait(browser, 30).until(EC.presence_of_element_located((By.ID, "download")))
+    assert PDF_NAME in browser.find_element(By.ID, "download").text
+    assert "审批意见" in browser.page_source
+    full_shot(browser, shots / "9-archivist-record.png")
+    conn = catalog.connect(settings.catalog_path)
+    rows = accounts.use_rows(conn, accounts.UseFilter(user="王档案"))[1]
+    conn.close()
+    assert {"login", "search", "view"} <= {r["action"] for r in rows}
+
+
+def test_clerk_gets_403_for_another_offices_record(account_server, browser, shots):
+    from selenium.webdriver.common.by import By
+
+    settings, base = account_server
+    conn = catalog.connect(settings.catalog_path)
+    qsz = conn.execute("SELECT id, title FROM records WHERE office='QSZ' ORDER BY id").fetchone()
+    conn.close()
+    log_in(browser, base, "白石办事员")
+    browser.get(f"{base}/record/{qsz['id']}")
+    assert "403" in browser.find_element(By.TAG_NAME, "h1").text
+    assert "其他民政办" in browser.page_source and (qsz["title"] or "@@") not in browser.page_source
+    full_shot(browser, shots / "10-clerk-403.png")
+    browser.find_element(By.ID, "logout").click()
+    assert "/login" in browser.current_url
