@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from archive.common.cjk_font import serif_font_for
+from archive.common.cjk_font import drawable, serif_font_for
 from archive.common.errors import MinzhengError
 from archive.common.files import atomic_path
 from archive.common.tools import soffice_convert
@@ -65,15 +65,17 @@ def ledger_pdf(office: Office, spec: LedgerSpec, year: int, today: date, target:
               "救助原因", "联系电话"]
     widths = [12, 18, 10, 42, 30, 16, 28, 22, 55, 27]
     data = [header]
-    for r in ledger_rows(spec):
-        data.append([str(r["no"]), r["name"], r["gender"], r["id_number"], r["village"], str(r["household_size"]),
-                     r["amount"], r["start_date"], r["reason"], r["phone"]])
+    for r in ledger_rows(spec):       # a character no CJK face can draw is shown as its code, not as a box
+        data.append([drawable(str(c)) for c in (r["no"], r["name"], r["gender"], r["id_number"], r["village"],
+                                                r["household_size"], r["amount"], r["start_date"], r["reason"],
+                                                r["phone"])])
 
     data.append(["合计", f"{spec.households}户", "", "", "", str(spec.persons), money(spec.amount), "", "", ""])
-    page_title = f"{office.full_name}　{spec.title}（{year}年度）"
+    page_title = drawable(f"{office.full_name}　{spec.title}（{year}年度）")
+    doc_title = drawable(f"{office.full_name}{spec.title}")
     # the PDF carries its own font: a Noto Serif CJK subset of exactly the characters drawn
     subtitle = f"（{year}年度）　填报日期：{today.isoformat()}　单位：元、人"
-    drawn = "".join(str(c) for row in data for c in row) + page_title + subtitle + "第页"
+    drawn = "".join(str(c) for row in data for c in row) + page_title + doc_title + subtitle + "第页"
     font = serif_font_for(drawn, cache_dir)
     title_style = ParagraphStyle("t", fontName=font, fontSize=18, leading=24, alignment=1)
     sub_style = ParagraphStyle("s", fontName=font, fontSize=11, leading=16, alignment=1)
@@ -104,7 +106,7 @@ def ledger_pdf(office: Office, spec: LedgerSpec, year: int, today: date, target:
         doc = SimpleDocTemplate(str(tmp), pagesize=landscape(A4), leftMargin=15 * mm, rightMargin=15 * mm,
                                 topMargin=18 * mm, bottomMargin=16 * mm, title=page_title, author=office.full_name,
                                 initialFontName=font)       # else reportlab references Helvetica
-        doc.build([Paragraph(escape(f"{office.full_name}{spec.title}"), title_style),
+        doc.build([Paragraph(escape(doc_title), title_style),
                    Paragraph(escape(subtitle), sub_style),
                    Spacer(1, 4 * mm), table], onFirstPage=on_page, onLaterPages=on_page)
     return target

@@ -201,6 +201,7 @@ def test_standardization_pdf_verdicts_are_words_a_reader_tells_apart(built):
 def test_report_pdf_subset_covers_rows_not_only_titles(tmp_path):
     """A character that only occurs in a table cell (here a rare surname) is drawn with its own glyph."""
     from pdfcheck import check_pdf
+    from pypdf import PdfReader
 
     rep = {"kind": "standardization", "county": "青山县", "rules": "默认规则", "generated_at": "2026-01-02T03:04:05",
            "pass_score": 90, "filters": {}, "summary": {"offices": 1, "qualified": 1, "mean_score": 95},
@@ -209,6 +210,16 @@ def test_report_pdf_subset_covers_rows_not_only_titles(tmp_path):
                             {"name": "人员配备", "essential": True, "weight": 20, "passed": True, "points": 20,
                              "evidence": "主任：龑翀；协理员：亓官燚、氹仔㭎"},
                             {"name": "挂牌", "essential": False, "weight": 5, "passed": False, "points": 0,
-                             "evidence": "未挂“民政办”牌子"}]}]}
+                             "evidence": "未挂“民政办”牌子 ✗ 😀"}]}]}
     out = generators.render_report(rep, "pdf", tmp_path / "s.pdf")
     assert check_pdf(out) == []
+    text = "".join(p.extract_text() for p in PdfReader(str(out)).pages)
+    assert "龑翀" in text and "〔U+2717〕" in text and "〔U+1F600〕" in text    # no face has ✗ or 😀: their codes
+
+
+def test_cjk_font_names_what_it_cannot_draw():
+    from archive.common.cjk_font import drawable, uncovered
+
+    assert uncovered("合计是否✓√×●㎡") == ""                  # symbols Noto CJK has are drawn as they are
+    assert uncovered("合格✗☑😀✗") == "✗☑😀"
+    assert drawable("不合格✗") == "不合格〔U+2717〕" and drawable("合格") == "合格"

@@ -65,6 +65,31 @@ def _sc_index(path: Path) -> int:
     return 0
 
 
+@functools.cache
+def _covered(kind: str) -> frozenset[int]:
+    """Code points the Noto CJK SC face (`serif` or `sans`) has a glyph for."""
+    from fontTools.ttLib import TTFont
+
+    path = _find(FILES[kind])
+    return frozenset(TTFont(str(path), fontNumber=_sc_index(path), lazy=True).getBestCmap())
+
+
+def uncovered(text: str, kind: str = "serif") -> str:
+    """The characters of `text` (each once, in order) that the face has no glyph for: drawn, they would
+    print as an empty box (e.g. ✗ U+2717, ☑, emoji)."""
+    covered = _covered(kind)
+    return "".join(dict.fromkeys(c for c in text if ord(c) not in covered and c not in "\n\r\t\x0b\x0c"))
+
+
+def drawable(text: str, kind: str = "serif") -> str:
+    """`text` with each character the face cannot draw written as its code, 〔U+2717〕, so that a reader
+    sees that something is there and what, not an empty box."""
+    missing = set(uncovered(text, kind))
+    if not missing:
+        return text
+    return "".join(f"〔U+{ord(c):04X}〕" if c in missing else c for c in text)
+
+
 def _chars(text: str) -> str:
     return "".join(sorted(set(text + BASE_CHARS) - {"\n", "\r", "\t", "\x0b", "\x0c"}))
 
@@ -77,6 +102,10 @@ def _face(kind: str, chars: str, work_dir: Path | str) -> str:
     if ttf.is_file():
         ttf.touch()              # recently used: kept by _prune
     else:
+        missing = uncovered(chars, kind)
+        if missing:
+            log.warning("中文字体 %s 没有这些字的字形，PDF 中会显示为空框：%s（请改用 drawable() 处理后的文字）",
+                        FILES[kind], "、".join(f"{c}（U+{ord(c):04X}）" for c in missing))
         _subset_to_ttf(_find(FILES[kind]), chars, ttf, name)
     return _register(ttf, name)
 

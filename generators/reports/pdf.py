@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from archive.common.cjk_font import serif_font_for
+from archive.common.cjk_font import drawable, serif_font_for
 
 from .chart import chart_png
 from .views import MAX_DOC_ROWS, subtitle_of, summary_lines, title_of, views_of
@@ -31,11 +31,14 @@ def render_pdf(rep: dict) -> bytes:
         notice = (f"共 {len(v.rows)} 行，此处列出前 {len(rows)} 行；完整清单见 xlsx 或 csv 格式。"
                   if len(v.rows) > len(rows) else "")
         table = [[h for _, h in v.columns]]
-        table += [["" if r.get(k) is None else str(r.get(k)) for k, _ in v.columns] for r in rows]
-        sections.append((f"{n}. {v.title}", v.note, notice, table if rows else None))
+        # a character no CJK face can draw (✗, emoji in a file name) is shown as its code, not as a box
+        table += [[drawable("" if r.get(k) is None else str(r.get(k))) for k, _ in v.columns] for r in rows]
+        sections.append((f"{n}. {v.title}", drawable(v.note), notice, table if rows else None))
     # the PDF carries its own font: a Noto Serif CJK subset of exactly the characters drawn, so no
     # character falls back to the font's empty box
-    drawn = [title_of(rep), subtitle_of(rep), *summary_lines(rep), "第页", "无。"]
+    title_text, subtitle_text = drawable(title_of(rep)), drawable(subtitle_of(rep))
+    summary = [drawable(line) for line in summary_lines(rep)]
+    drawn = [title_text, subtitle_text, *summary, "第页", "无。"]
     for heading, note, notice, table in sections:
         drawn += [heading, note, notice, *("".join(row) for row in table or [])]
     font = serif_font_for("".join(drawn))
@@ -60,8 +63,8 @@ def render_pdf(rep: dict) -> bytes:
         canvas.drawCentredString(page[0] / 2, 10 * mm, f"第 {d.page} 页")
         canvas.restoreState()
 
-    story = [Paragraph(_esc(title_of(rep)), title), Paragraph(_esc(subtitle_of(rep)), sub)]
-    story += [Paragraph(_esc(line), body) for line in summary_lines(rep)]
+    story = [Paragraph(_esc(title_text), title), Paragraph(_esc(subtitle_text), sub)]
+    story += [Paragraph(_esc(line), body) for line in summary]
     if chart.labels:
         story += [Spacer(1, 6), Image(io.BytesIO(chart_png(chart)), width=200 * mm, height=200 * mm * 700 / 1600)]
     for v, (heading, note, notice, table) in zip(views, sections):
