@@ -324,12 +324,14 @@ def test_manifest_validates_and_checksums_match(bound):
     assert in_pdf == [d["pdf_page"] for d in v["documents"]]
     pages = doc.find("m:pages", ns)
     assert int(pages.get("total")) == len(PdfReader(v["pdf"]).pages) and int(pages.get("blank")) == v["blank_pages"]
-    lines = (manifest.parent / "manifest-sha256.txt").read_text().splitlines()
+    bag = Path(v["bag"])                     # the volume's directory is a BagIt bag: files under data/
+    assert manifest.parent == bag / "data" and Path(v["checksums"]) == bag / "manifest-sha256.txt"
+    lines = Path(v["checksums"]).read_text().splitlines()
     assert len(lines) == 3
     for line in lines:
         sha, rel = line.split("  ", 1)
-        assert hashlib.sha256((manifest.parent / rel).read_bytes()).hexdigest() == sha
-    assert {Path(v["pdf"]).name, manifest.name} <= {line.split("  ", 1)[1] for line in lines}
+        assert hashlib.sha256((bag / rel).read_bytes()).hexdigest() == sha
+    assert {f"data/{Path(v['pdf']).name}", f"data/{manifest.name}"} <= {line.split("  ", 1)[1] for line in lines}
 
 
 def test_labels_pdf_sized_for_box(bound):

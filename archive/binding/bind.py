@@ -3,7 +3,8 @@
 Stages, in order: select_records → assign_codes → prepare_sources (originals → PDF) → plan_volumes
 (page counts, split at the profile's limit) → per volume: draw_front/back (cover, contents, notes),
 place_stamps, write_pdf (pages streamed through pypdf with overlays), write_labels, write_manifest,
-write_checksums → publish (rename the finished directory into place) → record (catalog rows, event).
+write_bag (the volume's directory becomes a BagIt bag: files under data/, manifests, bag-info) → publish (rename
+the finished directory into place) → record (catalog rows, event).
 
 A bound volume is never changed: binding again makes version N+1 in a new directory and marks the
 earlier version superseded; its files stay where they are.
@@ -23,6 +24,7 @@ from archive.common.cjk_font import build_fonts
 from archive.common.errors import MinzhengError, NotFoundError, UnknownCodeError
 from archive.common.files import fsync_dir, fsync_tree
 from archive.store import catalog
+from archive.store.bags import MANIFEST, PAYLOAD
 from archive.store.config import Settings
 from archive.store.objects import object_path
 
@@ -30,7 +32,6 @@ from .codes import CodeReport, assign_codes, fonds_of, group_prefix
 from .layout import SourceDoc, plan_pages, split_volumes
 from .originals_pdf import Source, prepare_sources, read_text, sniff
 from .profiles import Profile, load_profile
-from .volume_manifest import CHECKSUMS
 from .volume_pages import (
     FIXED_TEXT,
     DocEntry,
@@ -63,7 +64,7 @@ class BoundVolume:
     def to_dict(self) -> dict:
         return {"archival_code": self.archival_code, "seq": self.seq, "version": self.version,
                 "pdf": str(self.pdf), "manifest": str(self.manifest), "labels": str(self.labels),
-                "checksums": str(self.checksums), "pages": self.pages, "blank_pages": self.blank_pages,
+                "checksums": str(self.checksums), "bag": str(self.directory), "pages": self.pages, "blank_pages": self.blank_pages,
                 "documents": [{"archival_code": d.archival_code, "title": d.title, "first_page": d.first_page,
                                "last_page": d.last_page, "pdf_page": d.pdf_page} for d in self.documents]}
 
@@ -290,7 +291,8 @@ def _record(settings, conn, prof, vol: VolumeInfo, dest: Path, written: Written,
     from pypdf import PdfReader
 
     stem = file_stem(vol.archival_code)
-    pdf, manifest, labels = dest / f"{stem}.pdf", dest / f"{stem}.xml", dest / f"{stem}-labels.pdf"
+    data = dest / PAYLOAD
+    pdf, manifest, labels = data / f"{stem}.pdf", data / f"{stem}.xml", data / f"{stem}-labels.pdf"
     pages = len(PdfReader(str(pdf)).pages)
     rel = lambda p: str(p.relative_to(settings.root))  # noqa: E731
     cur = conn.execute(
@@ -306,6 +308,6 @@ def _record(settings, conn, prof, vol: VolumeInfo, dest: Path, written: Written,
                       retention=vol.retention, volume=vol.archival_code, version=vol.version, pages=pages,
                       documents=len(vol.documents), pdf=rel(pdf), profile=prof.key)
     return BoundVolume(volume_id=vid, archival_code=vol.archival_code, seq=vol.seq, version=vol.version,
-                       directory=dest, pdf=pdf, manifest=manifest, labels=labels, checksums=dest / CHECKSUMS,
+                       directory=dest, pdf=pdf, manifest=manifest, labels=labels, checksums=dest / MANIFEST,
                        pages=pages, front_pages=written.front, blank_pages=written.blank, documents=vol.documents,
                        stamp_warnings=written.warnings)

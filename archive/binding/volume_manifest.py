@@ -1,4 +1,5 @@
-"""The volume's XML manifest (validated against templates/volume-manifest.xsd) and BagIt-style checksums."""
+"""The volume's XML manifest (validated against templates/volume-manifest.xsd) and the bag-info.txt of its
+BagIt bag (archive.store.bags writes the bag)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,7 +12,6 @@ from .volume_pages import VolumeInfo
 
 NS = "urn:minzheng:volume-manifest:1"
 XSD = TEMPLATES_DIR / "volume-manifest.xsd"
-CHECKSUMS = "manifest-sha256.txt"
 
 
 def build_manifest(vol: VolumeInfo, *, profile_key: str, profile_name: str, created_at: str, front: int, back: int,
@@ -81,9 +81,29 @@ def validate_manifest(data: bytes) -> None:
         raise MinzhengError(f"案卷清单不符合 {XSD.name}：{schema.error_log.last_error}")
 
 
-def write_checksums(directory: Path, names: list[str]) -> Path:
-    """manifest-sha256.txt: `<sha256>  <relative path>` per file (BagIt)."""
-    lines = [f"{sha256_file(directory / n)}  {n}\n" for n in sorted(names)]
-    out = directory / CHECKSUMS
-    out.write_text("".join(lines), encoding="utf-8")
-    return out
+def bag_info(vol: VolumeInfo, *, profile_key: str, profile_name: str, total: int, blank: int) -> list[tuple[str, str]]:
+    """bag-info.txt's labels for a volume: RFC 8493's reserved ones where they fit, our own for the archival
+    description (全宗号, 档号, 件数, 页数, 装订格式); values may be Chinese (UTF-8)."""
+    dates = "～".join(d for d in (vol.date_from, vol.date_to) if d)
+    return [
+        ("Source-Organization", vol.fonds_name),
+        ("External-Identifier", vol.archival_code),
+        ("External-Description", vol.title),
+        ("Fonds", vol.fonds),
+        ("Fonds-Name", vol.fonds_name),
+        ("Archival-Code", vol.archival_code),
+        ("Office", f"{vol.office} {vol.office_name}".strip()),
+        ("Year", str(vol.year)),
+        ("Category", f"{vol.category} {vol.category_name}".strip()),
+        ("Retention", f"{vol.retention} {vol.retention_name}".strip()),
+        ("Volume-Number", str(vol.seq)),
+        ("Volume-Version", str(vol.version)),
+        ("Item-Count", str(len(vol.documents))),
+        ("Item-Range", vol.item_range),
+        ("Page-Count", str(vol.pages)),              # numbered pages of the documents (件数/页数 on the cover)
+        ("PDF-Page-Count", str(total)),
+        ("Blank-Page-Count", str(blank)),
+        ("Date-Range", dates),
+        ("Profile", f"{profile_key} {profile_name}"),
+        ("Filing-Date", vol.filing_date),
+    ]

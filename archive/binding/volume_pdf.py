@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from archive.store import catalog
+from archive.store.bags import PAYLOAD, write_bag
 
 from .layout import PlacedPage, SourceDoc
 from .pdf_place import draw_form, page_as_form
@@ -24,7 +26,7 @@ from .stamp import (
     page_number_box,
     place_stamp,
 )
-from .volume_manifest import build_manifest, write_checksums
+from .volume_manifest import bag_info, build_manifest
 from .volume_pages import (
     VolumeInfo,
     draw_back_cover,
@@ -38,7 +40,9 @@ log = logging.getLogger(__name__)
 
 
 def file_stem(code: str) -> str:
-    return code.replace("·", "-")
+    """The volume's file names: the 档号 with "·" as "-" (and no characters that file systems or BagIt tools
+    treat specially)."""
+    return re.sub(r"[\\/%:*?\"<>|\s]", "-", code.replace("·", "-"))
 
 
 @dataclass
@@ -50,7 +54,7 @@ class Written:
 
 
 def write_volume(vdir: Path, vol: VolumeInfo, docs: list[SourceDoc], prof: Profile, fonts) -> Written:
-    """Writes PDF, labels, manifest and checksums into vdir."""
+    """Makes vdir a BagIt bag of the volume: PDF, labels and XML manifest under vdir/data/, then the tag files."""
     from pypdf import PdfReader, PdfWriter
     from reportlab.pdfgen import canvas
 
@@ -146,7 +150,9 @@ def write_volume(vdir: Path, vol: VolumeInfo, docs: list[SourceDoc], prof: Profi
     writer.add_metadata({"/Title": vol.title, "/Subject": f"档号 {vol.archival_code}",
                          "/Keywords": vol.archival_code, "/Author": vol.fonds_name,
                          "/Creator": "minzheng bind", "/ArchivalCode": vol.archival_code})
-    pdf = vdir / f"{stem}.pdf"
+    payload = vdir / PAYLOAD
+    payload.mkdir()
+    pdf = payload / f"{stem}.pdf"
     with open(pdf, "wb") as f:
         writer.write(f)
         f.flush()
@@ -155,16 +161,16 @@ def write_volume(vdir: Path, vol: VolumeInfo, docs: list[SourceDoc], prof: Profi
     for tmp in (front_pdf, back_pdf, overlay_pdf):
         tmp.unlink()
 
-    # ---- write_labels, write_manifest, write_checksums
-    labels = vdir / f"{stem}-labels.pdf"
+    # ---- write_labels, write_manifest, write_bag
+    labels = payload / f"{stem}-labels.pdf"
     draw_labels(labels, vol, prof, fonts)
     originals = {d.rec["id"]: d.rec for d in docs}
     xml = build_manifest(vol, profile_key=prof.key, profile_name=prof.name, created_at=catalog.now(),
                          front=n_front, back=total - notes_at, blank=blanks, total=total, pdf=pdf, labels=labels,
                          originals=originals)
-    manifest = vdir / f"{stem}.xml"
+    manifest = payload / f"{stem}.xml"
     manifest.write_bytes(xml)
-    write_checksums(vdir, [pdf.name, labels.name, manifest.name])
+    write_bag(vdir, bag_info(vol, profile_key=prof.key, profile_name=prof.name, total=total, blank=blanks))
     log.debug("%s：%d 页（空白背面 %d 页）", pdf.name, total, blanks)
     return Written(front=n_front, blank=blanks, total=total, warnings=warnings)
 

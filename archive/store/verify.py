@@ -1,4 +1,5 @@
-"""minzheng verify: fixity of every object and catalog ↔ objects ↔ text ↔ index consistency.
+"""minzheng verify: fixity of every object and catalog ↔ objects ↔ text ↔ index consistency, and every bound
+volume's BagIt bag (volumes bound before bags were used: their checksum file, and a note how to rebind).
 
 Read-only (except one `verify` event in the audit log). Damage found → the CLI exits 5.
 """
@@ -10,6 +11,7 @@ from dataclasses import dataclass, field
 from archive.store import catalog
 from indexer import open_index
 
+from .bags import MANIFEST, PAYLOAD, check_bag, check_checksum_file, is_bag
 from .objects import object_path, sha256_file, stray_temp_files, text_path
 from .textstore import read_pages
 
@@ -19,8 +21,10 @@ class VerifyReport:
     records: int = 0
     objects_checked: int = 0
     index_docs: int = 0
+    volumes_checked: int = 0
     seconds: float = 0.0
     problems: list[dict] = field(default_factory=list)   # kind, record_id, path, message
+    notes: list[str] = field(default_factory=list)       # not damage, but something to do (old volume layout)
 
     @property
     def ok(self) -> bool:
@@ -32,14 +36,17 @@ class VerifyReport:
 
     def to_dict(self) -> dict:
         return {"ok": self.ok, "records": self.records, "objects_checked": self.objects_checked,
-                "index_docs": self.index_docs, "problems": self.problems}
+                "index_docs": self.index_docs, "volumes_checked": self.volumes_checked, "problems": self.problems,
+                "notes": self.notes}
 
     def summary(self) -> str:
-        head = (f"检查了 {self.records} 条记录、{self.objects_checked} 个原件、{self.index_docs} 条索引，"
-                f"用时 {self.seconds:.1f} 秒。")
+        head = (f"检查了 {self.records} 条记录、{self.objects_checked} 个原件、{self.index_docs} 条索引、"
+                f"{self.volumes_checked} 个案卷，用时 {self.seconds:.1f} 秒。")
+        notes = [f"提示：{n}" for n in self.notes]
         if self.ok:
-            return head + "未发现问题。"
-        return "\n".join([head + f"发现 {len(self.problems)} 个问题："] + [f"  {p['message']}" for p in self.problems])
+            return "\n".join([head + "未发现问题。", *notes])
+        return "\n".join([head + f"发现 {len(self.problems)} 个问题："] + [f"  {p['message']}" for p in self.problems]
+                         + notes)
 
 
 def verify(settings) -> VerifyReport:
@@ -105,9 +112,41 @@ def verify(settings) -> VerifyReport:
                                 path=rel(f))
             for t in stray_temp_files(d):
                 rep.add("temp_file", f"{rel(t)} 是中断的写入留下的临时文件；重新运行 minzheng ingest 会清理它", path=rel(t))
+        check_volumes(settings, conn, rep)
         rep.seconds = time.perf_counter() - t0
         catalog.log_event(conn, "verify", None, records=rep.records, problems=len(rep.problems),
                           kinds=sorted({p["kind"] for p in rep.problems}))
     finally:
         conn.close()
     return rep
+
+
+def check_volumes(settings, conn, rep: VerifyReport) -> None:
+    """Every bound volume in the catalog, superseded versions too (they are kept and never change): its BagIt
+    bag complete and unchanged; a volume of the layout before bags is checked against its checksum file."""
+    rel = lambda p: p.relative_to(settings.root) if p.is_relative_to(settings.root) else p
+    rows = conn.execute("SELECT archival_code, version, superseded, pdf, office, year, category, retention "
+                        "FROM volumes ORDER BY office, year, category, retention, seq, version").fetchall()
+    for v in rows:
+        pdf = settings.root / v["pdf"]
+        bag = pdf.parent.parent if pdf.parent.name == PAYLOAD else pdf.parent
+        what = f"案卷 {v['archival_code']}（第 {v['version']} 版{'，已替代' if v['superseded'] else ''}，{rel(bag)}）"
+        rebind = (f"minzheng bind --office {v['office']} --year {v['year']} --category {v['category']} "
+                  f"--retention {v['retention']}")
+        rep.volumes_checked += 1
+        if not bag.is_dir():
+            rep.add("volume_missing", f"{what}不见了；请从备份恢复这个目录，或重新装订：{rebind}", path=rel(bag))
+        elif pdf.parent.name == PAYLOAD or is_bag(bag):
+            for problem in check_bag(bag):
+                rep.add("volume_damaged", f"{what}已损坏：{problem}。请从备份恢复这个目录，或重新装订：{rebind}",
+                        path=rel(bag))
+        elif (bag / MANIFEST).is_file():
+            for problem in check_checksum_file(bag):
+                rep.add("volume_damaged", f"{what}已损坏：{problem}。请从备份恢复这个目录，或重新装订：{rebind}",
+                        path=rel(bag))
+            if not v["superseded"]:
+                rep.notes.append(f"{what}是旧的存放格式（文件与 {MANIFEST} 并列，不是 BagIt 包）。重新装订即生成 BagIt "
+                                 f"格式的新版本，旧版本原样保留：{rebind}")
+        else:
+            rep.add("volume_unverifiable", f"{what}没有校验和（{MANIFEST}），无法核查；请重新装订：{rebind}",
+                    path=rel(bag))
