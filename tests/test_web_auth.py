@@ -6,6 +6,7 @@ import io
 import re
 import shutil
 import time
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -415,3 +416,52 @@ def test_shared_password_failures_are_slowed_and_logged(tmp_path, monkeypatch):
     assert time.perf_counter() - t0 >= 0.2
     assert c.get("/", headers=auth("共用密码-青山-2026")).status_code == 200
     assert use_rows(s, action="login_failed")[0]["user_name"] == "（共用密码）"
+
+
+# ------------------------------------------------------------------ TLS
+def test_serve_with_cert_and_key_speaks_tls(tmp_path):
+    import os
+    import signal
+    import socket
+    import ssl
+    import subprocess
+    import sys
+    import urllib.error
+    import urllib.request
+
+    if not shutil.which("openssl"):
+        pytest.skip("openssl is not installed")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True)
+    root = tmp_path / "r"
+    archive.init_root(root, sample=True)
+    r = run_cli(root, "serve", "--port", "1", "--cert", cert, "--key", tmp_path / "nokey.pem")
+    assert r.exit_code == 4 and "找不到私钥文件" in r.stderr
+    r = run_cli(root, "serve", "--port", "1", "--cert", key, "--key", key)
+    assert r.exit_code == 4 and "无法使用" in r.stderr and "Traceback" not in r.stderr
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    exe = Path(sys.executable).with_name("minzheng")
+    env = {k: v for k, v in os.environ.items() if k not in ("MINZHENG_SERVE_PASSWORD", "MINZHENG_ROOT")}
+    proc = subprocess.Popen([str(exe), "--root", str(root), "serve", "--port", str(port), "--cert", str(cert),
+                             "--key", str(key)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    try:
+        line = proc.stdout.readline().decode("utf-8")
+        assert f"https://127.0.0.1:{port}/" in line, line
+        ctx = ssl.create_default_context(cafile=str(cert))
+        with urllib.request.urlopen(f"https://127.0.0.1:{port}/", context=ctx, timeout=30) as resp:
+            assert resp.status == 200 and "全文检索" in resp.read().decode("utf-8")
+        with urllib.request.urlopen(f"https://localhost:{port}/volumes", context=ctx, timeout=30) as resp:
+            assert resp.status == 200
+        with pytest.raises(urllib.error.URLError, match="CERTIFICATE_VERIFY_FAILED"):   # untrusted: refused
+            urllib.request.urlopen(f"https://127.0.0.1:{port}/", context=ssl.create_default_context(), timeout=30)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+        assert proc.returncode == 0 and "服务器已停止" in err.decode("utf-8")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

@@ -17,6 +17,7 @@ import time
 from archive.common.errors import ConfigError
 
 from .app import create_app, server_settings
+from .tls import tls_server
 
 log = logging.getLogger(__name__)
 
@@ -88,18 +89,24 @@ def _listen(host: str, port: int) -> socket.socket:
 
 def serve(settings, *, host: str = "127.0.0.1", port: int = 8080, password: str | None = None, threads: int = 4,
           workers: int | None = None, ready=None, allowed_hosts=(), has_accounts: bool = False,
-          tls: bool = False) -> None:
+          cert=None, key=None) -> None:
     """Serve the pages until interrupted. Refuses what check_bind refuses.
 
     workers: processes sharing the port (default: one per core, at most 4; 1 where fork is missing).
-    ready(server) is called once the port is listening."""
+    cert/key: PEM files: TLS through cheroot in one process (tls.py). ready(server) is called once the
+    port is listening (server.effective_port is the port)."""
     names = host_names(host, allowed_hosts, settings)
     check_bind(host, password, has_accounts=has_accounts, allowed_hosts=names)
     loopback = is_loopback(host)
+    if bool(cert) != bool(key):
+        raise ConfigError("--cert 和 --key 要一起给出：证书文件和它的私钥文件")
 
     def make_app():
-        return create_app(settings, password=password, loopback=loopback, allowed_hosts=names, tls=tls)
+        return create_app(settings, password=password, loopback=loopback, allowed_hosts=names, tls=bool(cert))
 
+    if cert:
+        _serve_tls(make_app(), host, port, cert, key, threads, ready)
+        return
     from waitress import create_server
 
 
@@ -152,6 +159,29 @@ def serve(settings, *, host: str = "127.0.0.1", port: int = 8080, password: str 
             except ChildProcessError:
                 pass
         sock.close()
+
+
+def _serve_tls(app, host, port, cert, key, threads, ready) -> None:
+    server = tls_server(app, host, port, cert, key, threads)
+    try:
+        server.prepare()
+    except OSError as e:
+        raise ConfigError(f"无法在 {host}:{port} 上监听：{e}。请换一个端口（--port）") from e
+    server.effective_port = server.bind_addr[1]
+
+    def _stop(signum, frame):
+        raise KeyboardInterrupt
+
+    in_main = threading.current_thread() is threading.main_thread()
+    old_term = signal.signal(signal.SIGTERM, _stop) if in_main else None
+    try:
+        if ready is not None:
+            ready(server)
+        server.serve()
+    finally:
+        if in_main:
+            signal.signal(signal.SIGTERM, old_term)
+        server.stop()
 
 
 def _exit_with_parent(parent: int) -> None:
