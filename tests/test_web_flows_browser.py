@@ -23,11 +23,11 @@ if not (CHROMIUM and DRIVER):
     pytest.skip("chromium and chromedriver are not installed", allow_module_level=True)
 webdriver = pytest.importorskip("selenium.webdriver")
 
-from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
-from test_web_browser import full_shot  # noqa: E402
-from test_web_pages import PASSWORD, USERS, make_root  # noqa: E402
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+from test_web_browser import full_shot
+from test_web_pages import PASSWORD, USERS, make_root
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +86,7 @@ def log_in(drv, base: str, who: str, start: str) -> None:
 
 
 def test_clerk_generates_ledgers_and_sees_the_download_links(server, browser, shots):
-    settings, base = server
+    _settings, base = server
     log_in(browser, base, "clerk", "/clerk/QSZ")
     assert "青山镇民政办" in browser.find_element(By.TAG_NAME, "h1").text
     full_shot(browser, shots / "clerk-1-office.png")
@@ -134,7 +134,7 @@ def test_inspector_opens_the_dashboard_and_drills_into_a_household(server, brows
     assert len(charts) == 3 and charts[0].size["width"] > 300
     assert "云台镇" in browser.find_element(By.ID, "completeness-table").text
     full_shot(browser, shots / "inspector-1-dashboard.png")
-    row = [r for r in browser.find_elements(By.CSS_SELECTOR, "#completeness-table tbody tr") if "云台镇" in r.text][0]
+    row = next(r for r in browser.find_elements(By.CSS_SELECTOR, "#completeness-table tbody tr") if "云台镇" in r.text)
     row.find_element(By.LINK_TEXT, "缺件明细").click()
     WebDriverWait(browser, 30).until(EC.presence_of_element_located((By.ID, "households")))
     assert "云台镇" in browser.find_element(By.TAG_NAME, "h1").text

@@ -16,6 +16,7 @@ from .work import (
     check_office,
     form_year,
     job_for,
+    memo,
     office_names,
     send_root_file,
     settings,
@@ -62,9 +63,11 @@ def home():
 @requires(*ROLES)
 def office_page(office: str):
     office = check_office(office)
-    data = generators.load_office(settings(), office)
-    summary = generators.office_summary(data)
-    check = generators.office_check_result(data)
+    def build():
+        data = generators.load_office(settings(), office)
+        return generators.office_summary(data), generators.office_check_result(data)
+
+    summary, check = memo("office_check", (office,), build)
     runs = jobs.list_jobs(settings(), kind="generate", office=office, limit=30)
     return render_template("clerk_office.html", office=office, summary=summary, check=check, runs=runs,
                            kinds=generators.KIND_NAMES, year=this_year(), run_files=run_files)

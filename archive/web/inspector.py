@@ -23,7 +23,7 @@ from .auth import (
     sees_full_ids,
 )
 from .charts import bar_chart, level_of
-from .work import check_office, conn, form_code, form_year, office_names, settings
+from .work import check_office, conn, form_code, form_year, memo, office_names, settings
 
 bp = Blueprint("inspector", __name__, url_prefix="/inspector")
 
@@ -64,13 +64,13 @@ def filters() -> dict:
 
 
 def completeness(f: dict):
-    return archive.completeness_report(f["_s"], office=f["office"], year=f["year"], category=f["category"],
-                                       fixity="off")
+    return memo("completeness", (f["office"], f["year"], f["category"]), lambda: archive.completeness_report(
+        f["_s"], office=f["office"], year=f["year"], category=f["category"], fixity="off"))
 
 
 def standardization(f: dict, comp=None):
-    return archive.standardization_report(f["_s"], office=f["office"], year=f["year"],
-                                          completeness=comp if not f["category"] else None)
+    return memo("standardization", (f["office"], f["year"]), lambda: archive.standardization_report(
+        f["_s"], office=f["office"], year=f["year"], completeness=comp if not f["category"] else None))
 
 
 @bp.get("/")
@@ -99,7 +99,8 @@ def dashboard():
             category=f["category"])
     return render_template("inspector_dashboard.html", c=c, sd=sd, f=f, offices=office_names(),
                            classes=generators.AID_CLASSES, office_chart=office_chart, class_chart=class_chart,
-                           std_chart=std_chart, formats=FORMATS, kinds=KIND_NAMES, query=_query(f))
+                           std_chart=std_chart, formats=FORMATS, kinds=KIND_NAMES, query=_query(f),
+                           office_query={k: v for k, v in _query(f).items() if k != "office"})
 
 
 def _query(f: dict) -> dict:

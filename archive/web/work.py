@@ -2,6 +2,8 @@
 who may look at which job, sending a file that belongs to a job, small form parsers."""
 from __future__ import annotations
 
+import threading
+import time
 from datetime import date
 from pathlib import Path
 
@@ -14,6 +16,10 @@ from . import catalog_read
 from .auth import can_see_office, current_user
 
 YEAR_MIN, YEAR_MAX = 1949, 2100
+CACHE_SECONDS = 300          # a report is rebuilt at least this often, even when nothing seems to have changed
+CACHE_ENTRIES = 64
+_cache: dict = {}
+_cache_lock = threading.Lock()
 
 
 def settings():
@@ -99,3 +105,35 @@ def send_root_file(rel: str, *, download_name: str | None = None, inline: bool =
     if root not in path.parents or not path.is_file():
         abort(404, description="文件已不在服务器上（可能已被移走或删除）。")
     return send_file(path, as_attachment=not inline, download_name=download_name or path.name)
+
+
+def state_token() -> tuple:
+    """Changes whenever the archive does: every ingest, edit, bind and generate logs an event; importing
+    office data replaces ROOT/data; some checks depend on today's date."""
+    if "state_token" not in g:
+        last_event = conn().execute("SELECT max(id) FROM events").fetchone()[0]
+        try:
+            st = settings().data_dir.stat()
+            data = (st.st_ino, st.st_mtime_ns)
+        except OSError:
+            data = None
+        g.state_token = (last_event, data, date.today())
+    return g.state_token
+
+
+def memo(kind: str, args: tuple, build):
+    """build() once per archive state (state_token) for these arguments, shared by the requests of this
+    process: the reports over a whole county take seconds at 100,000 records, the pages must not."""
+    key = (str(settings().root), kind, args)
+    token = state_token()
+    now = time.monotonic()
+    with _cache_lock:
+        hit = _cache.get(key)
+    if hit is not None and hit[0] == token and now - hit[1] < CACHE_SECONDS:
+        return hit[2]
+    value = build()
+    with _cache_lock:
+        _cache[key] = (token, now, value)
+        while len(_cache) > CACHE_ENTRIES:
+            _cache.pop(min(_cache, key=lambda k: _cache[k][1]))
+    return value
