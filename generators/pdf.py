@@ -63,7 +63,7 @@ def ledger_pdf(office: Office, spec: LedgerSpec, year: int, today: date, target:
 
     header = ["序号", "姓名", "性别", "公民身份号码", "村（居）", "家庭人口", spec.amount_label, "开始日期",
               "救助原因", "联系电话"]
-    widths = [12, 18, 10, 42, 30, 16, 28, 22, 55, 27]
+    widths = [12, 18, 11, 42, 30, 18, 31, 22, 49, 27]         # mm: numbers, dates and headers on one line
     data = [header]
     for r in ledger_rows(spec):       # a character no CJK face can draw is shown as its code, not as a box
         data.append([drawable(str(c)) for c in (r["no"], r["name"], r["gender"], r["id_number"], r["village"],

@@ -21,6 +21,7 @@ Every function returns a list of problems in Chinese (empty: all good), each nam
 - `outside_printable(pdf, margin_mm=5)`: words whose box (`pdftotext -bbox-layout`, poppler) is closer than
   `margin_mm` to an edge of the page, plus characters that poppler dropped because they lie off the page
   (drawn characters per page vs. characters poppler placed on it).
+- `overlapping_words(pdf)`: words drawn over one another (text wider than its column running into the next).
 - `split_across_lines(pdf, texts)`: each text must appear within one line of some page; one that only
   appears when lines are joined (e.g. ``1390000100`` / ``0``) or not at all is a problem.
 - `rows_of(pdf)`: the visual rows of each page (for reading a table row left to right).
@@ -50,6 +51,7 @@ __all__ = [
     "layout",
     "lines_of",
     "outside_printable",
+    "overlapping_words",
     "pages_with",
     "rows_of",
     "split_across_lines",
@@ -128,6 +130,26 @@ def outside_printable(pdf: Path | str, margin_mm: float = 5.0) -> list[str]:
     return problems
 
 
+def overlapping_words(pdf: Path | str, slack: float = 1.0) -> list[str]:
+    """Words drawn over each other (more than `slack` points both ways): e.g. a header wider than its
+    column running into the next one."""
+    pdf = Path(pdf)
+    _, words = layout(pdf)
+    by_page: dict[int, list[Word]] = {}
+    for w in words:
+        by_page.setdefault(w.page, []).append(w)
+    problems = []
+    for page, ws in sorted(by_page.items()):
+        ws = sorted(ws, key=lambda w: w.x0)
+        for i, a in enumerate(ws):
+            for b in ws[i + 1:]:
+                if b.x0 > a.x1 - slack:
+                    break
+                if min(a.y1, b.y1) - max(a.y0, b.y0) > slack:
+                    problems.append(f"{pdf.name} 第 {page} 页：“{a.text}”和“{b.text}”叠在一起")
+    return problems
+
+
 def _squash(s: str) -> str:
     return re.sub(r"\s+", "", s)
 
@@ -201,12 +223,13 @@ def apart(pdf: Path | str, end_text: str, block_text: str) -> list[str]:
 
 
 def check_pdf(pdf: Path | str, *, one_line=(), together=(), margin_mm: float = 5.0) -> list[str]:
-    """All checks: glyphs in embedded fonts, no unembedded fonts, printable area, one-line texts,
-    (table end, block) pairs on one page."""
+    """All checks: glyphs in embedded fonts, no unembedded fonts, printable area, no overlapping words,
+    one-line texts, (table end, block) pairs on one page."""
     pdf = Path(pdf)
     problems = glyph_problems(pdf)
     problems += [f"{pdf.name}：引用了未嵌入的字体 {n}" for n in unembedded_fonts(pdf)]
     problems += outside_printable(pdf, margin_mm)
+    problems += overlapping_words(pdf)
     if one_line:
         problems += split_across_lines(pdf, one_line)
     for end_text, block_text in together:

@@ -19,6 +19,7 @@ from pdfcheck import (
     check_pdf,
     glyph_stats,
     outside_printable,
+    overlapping_words,
     pages_with,
     rows_of,
     split_across_lines,
@@ -66,6 +67,19 @@ def test_checker_finds_text_off_the_page_and_in_the_margin(tmp_path):
         c.drawString(40, 8, "外")                     # 2.8 mm above the bottom edge
     problems = outside_printable(_pdf(tmp_path / "edge.pdf", draw))
     assert any("边" in p for p in problems) and any("外" in p for p in problems), problems
+
+
+def test_checker_finds_text_running_into_the_next_column(tmp_path):
+    font = serif_font_for("家庭人口月发放金额")
+
+    def draw(c):
+        c.setFont(font, 9)
+        c.drawString(100, 700, "家庭人口")           # 36 pt wide, the next cell's text starts 30 pt on
+        c.drawString(130, 700, "月发放金额")
+        c.drawString(100, 650, "家庭人口")
+        c.drawString(140, 650, "月发放金额")
+    problems = overlapping_words(_pdf(tmp_path / "overlap.pdf", draw))
+    assert len(problems) == 1 and "叠在一起" in problems[0], problems
 
 
 def test_checker_finds_a_number_broken_over_two_lines_and_a_signature_apart(tmp_path):
