@@ -24,7 +24,9 @@ INK_LEVEL = 170          # grey value below which a rendered pixel counts as ink
 SCALES = (1.0, 0.85, 0.7, 0.55)
 TOP_BAND_MM = 45         # how far down from the top edge the stamp may move
 BAND_ROWS = TOP_BAND_MM + 2   # rows of the ink map (mm from the top edge)
-MIN_TOP_MM = PRINTABLE_MM  # never closer than this to the top edge
+STROKE_MM = 0.5          # room for the stamp's frame line outside its nominal box
+MIN_TOP_MM = PRINTABLE_MM + STROKE_MM   # never closer than this to the top edge
+NUMBER_GAP_MM = 3        # space kept between the stamp and the page number
 
 
 @dataclass
@@ -119,14 +121,15 @@ def place_stamp(ink: InkMap, profile: Profile, page_w: float, page_h: float, rec
     def blocked(x, y, w, h):
         n = ink.ink(x - 1, y - 1, x + w + 1, y + h + 1)
         for rx0, ry0, rx1, ry1 in res_mm:
-            if x < rx1 + 1 and x + w > rx0 - 1 and y < ry1 + 1 and y + h > ry0 - 1:
+            g = NUMBER_GAP_MM
+            if x < rx1 + g and x + w > rx0 - g and y < ry1 + g and y + h > ry0 - g:
                 n += 1000
         return n
 
     best: tuple[int, float, float, float] | None = None
     for s in SCALES:
         w, h = sw * s, sh * s
-        lo, hi = left_lim, w_mm - right_lim - w
+        lo, hi = left_lim + STROKE_MM, w_mm - right_lim - STROKE_MM - w
         preferred = {"top-right": w_mm - right_m - w, "top-left": left_m,
                      "top-center": (w_mm - w) / 2}[pos]
         preferred = min(max(preferred, lo), hi)
