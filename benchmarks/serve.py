@@ -69,7 +69,7 @@ def prepare(root: Path, n: int, rebuild: bool) -> dict:
     try:
         with catalog.transaction(conn):
             conn.execute("""UPDATE records SET needs_review='["title","doc_date"]' WHERE id % 50 = 0""")
-        have = {u.name for u in accounts.list_users(conn)}
+        have = {u["name"] for u in accounts.list_users(conn)}
         for name, role, office in USERS.values():
             if name not in have:
                 accounts.add_user(conn, name, role, PASSWORD, office)
@@ -157,7 +157,7 @@ def pages_for(who: str, b: Browser, rng: random.Random, n_records: int, run: int
             ("volumes", "/volumes"), ("search", f"/?{q()}")]
 
 
-def load(port: int, total: int, max_seconds: float, n_records: int, run: int) -> tuple[dict, int, float]:
+def load(port: int, total: int, max_seconds: float, n_records: int, run: int, clients: int) -> tuple[dict, int, float]:
     lat: dict[str, list[float]] = defaultdict(list)
     errors = [0]
     count = [0]
@@ -186,7 +186,7 @@ def load(port: int, total: int, max_seconds: float, n_records: int, run: int) ->
                         print(f"  {who} {path}: HTTP {status}", file=sys.stderr)
 
     t0 = time.perf_counter()
-    threads = [threading.Thread(target=user, args=(who, i)) for i, who in enumerate(USERS)]
+    threads = [threading.Thread(target=user, args=(who, i)) for i, who in enumerate(list(USERS)[:clients])]
     for t in threads:
         t.start()
     for t in threads:
@@ -212,14 +212,15 @@ def pct(values: list[float], p: float) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--records", type=int, default=100_000)
+    ap.add_argument("--clients", type=int, default=4, help="users at once, 1–4: clerk, archivist, inspector, admin")
     ap.add_argument("--requests", type=int, default=600, help="at most this many requests in all")
     ap.add_argument("--max-seconds", type=float, default=180, help="stop the load loop after this long")
     ap.add_argument("--root", type=Path, default=None, help="reuse/build the root here (default: /tmp/mz-bench-serve-N)")
     ap.add_argument("--rebuild", action="store_true")
     ap.add_argument("--workers", type=int, default=None, help="minzheng serve --workers (default: its own)")
     a = ap.parse_args()
-    if a.requests < 1 or a.requests > 100_000:
-        raise SystemExit("--requests 1..100000")
+    if a.requests < 1 or a.requests > 100_000 or not 1 <= a.clients <= len(USERS):
+        raise SystemExit(f"--requests 1..100000, --clients 1..{len(USERS)}")
     root = a.root or Path(f"/tmp/mz-bench-serve-{a.records}")
     info = prepare(root, a.records, a.rebuild)
 
@@ -233,7 +234,7 @@ def main() -> None:
         t_start = time.perf_counter()
         wait_up(port, proc)
         startup = time.perf_counter() - t_start
-        lat, errors, wall = load(port, a.requests, a.max_seconds, a.records, info["run"])
+        lat, errors, wall = load(port, a.requests, a.max_seconds, a.records, info["run"], a.clients)
         rss = peak_rss_mb(proc.pid)
     finally:
         proc.terminate()

@@ -19,6 +19,7 @@ from .work import (
     form_code,
     form_year,
     job_for,
+    memo,
     office_names,
     send_root_file,
     settings,
@@ -52,6 +53,11 @@ def profiles() -> list[str]:
     return sorted(names)
 
 
+def review_list(office: str | None, year: int | None) -> list[dict]:
+    """The 待核 queue (archive.description), kept while the archive stays the same."""
+    return memo("review", (office, year), lambda: description.review_list(settings(), office=office, year=year))
+
+
 def recent(kind: str) -> list[jobs.Job]:
     return jobs.list_jobs(settings(), kind=kind, limit=15)
 
@@ -64,7 +70,7 @@ def home():
                            retentions=s.retentions, profiles=profiles(),
                            default_profile=s.get("archive", "profile", "national"),
                            ingests=recent("ingest"), binds=recent("bind"),
-                           review_count=len(description.review_list(s)))
+                           review_count=len(review_list(None, None)))
 
 
 # ------------------------------------------------------------------ ingest
@@ -104,7 +110,7 @@ def ingest_job(job_id: int):
 def review():
     office = form_code(request.args.get("office"), office_names(), "机构")
     year = form_year(request.args.get("year"))
-    rows = description.review_list(settings(), office=office, year=year)
+    rows = review_list(office, year)
     return render_template("archivist_review.html", rows=rows[:500], total=len(rows), office=office, year=year,
                            offices=office_names(), categories=settings().categories)
 
@@ -117,7 +123,7 @@ def _edit_page(record_id: int, *, values=None, problems=(), done=(), bound: str 
     marks = set(json.loads(rec.get("needs_review") or "[]"))
     fields = [{"key": k, "label": label, "value": (values or {}).get(k, "" if rec.get(k) is None else str(rec[k])),
                "review": k in marks} for k, label, _ in description.FIELDS]
-    nxt = [r for r in description.review_list(settings()) if r["record_id"] != record_id][:1]
+    nxt = [r for r in review_list(None, None) if r["record_id"] != record_id][:1]
     return render_template("archivist_edit.html", rec=rec, fields=fields, problems=list(problems), done=list(done),
                            bound=bound, next_id=nxt[0]["record_id"] if nxt else None,
                            history=description.record_history(settings(), record_id)), status
