@@ -60,7 +60,7 @@ _EXPORTS = {
     "create_app": "archive.web", "serve": "archive.web",
     # accounts of the server, and backup
     "add_account": "archive.accounts", "list_accounts": "archive.accounts",
-    "change_password": "archive.accounts", "disable_account": "archive.accounts",
+    "change_password": "archive.accounts", "disable_account": "archive.accounts", "check_account": "archive.accounts",
     "has_accounts": "archive.accounts", "ROLES": "archive.accounts", "check_strength": "archive.accounts",
     "backup": "archive.store.backup", "BackupReport": "archive.store.backup",
 }

@@ -44,6 +44,7 @@ def user():
 def add(ctx, name, role, office, password_stdin):
     """添加账号 NAME。密码会提示输入两次（或用 --password-stdin）。"""
     settings = settings_of(ctx)
+    archive.check_account(settings, name, role, office)
     password = _read_password(password_stdin, name)
     u = archive.add_account(settings, name, role, password, office)
     where = f"，民政办 {u.office}" if u.office else ""
@@ -66,7 +67,7 @@ def list_(ctx, as_json):
         return
     table = [{"name": r["name"], "role": r["role_name"], "office": r["office"] or "",
               "state": "已停用" if r["disabled"] else ("锁定中" if r["locked_until"] else "可用"),
-              "created": r["created_at"][:16]} for r in rows]
+              "created": r["created_at"][:16].replace("T", " ")} for r in rows]
     emit(table, as_json=False, columns=[("name", "用户名"), ("role", "角色"), ("office", "民政办"),
                                         ("state", "状态"), ("created", "建立时间")])
 

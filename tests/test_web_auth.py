@@ -465,3 +465,14 @@ def test_serve_with_cert_and_key_speaks_tls(tmp_path):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_behind_a_proxy_only_loopback_and_only_with_accounts():
+    from archive.common.errors import ConfigError
+    from archive.web.server import check_proxied
+
+    check_proxied("127.0.0.1", True)
+    with pytest.raises(ConfigError, match="只能监听本机回环地址"):
+        check_proxied("0.0.0.0", True)
+    with pytest.raises(ConfigError, match="必须先建立账号"):
+        check_proxied("127.0.0.1", False)

@@ -4,6 +4,7 @@ office's records and full identity numbers."""
 from .manage import (
     add_account,
     change_password,
+    check_account,
     disable_account,
     has_accounts,
     list_accounts,
@@ -62,6 +63,7 @@ __all__ = [
     "authenticate",
     "can_see_office",
     "change_password",
+    "check_account",
     "check_strength",
     "csrf_for",
     "csrf_ok",

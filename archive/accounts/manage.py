@@ -19,6 +19,12 @@ def add_account(settings, name: str, role: str, password: str, office: str | Non
         return users.add_user(conn, name, role, password, office)
 
 
+def check_account(settings, name: str, role: str, office: str | None = None) -> None:
+    """Raise the error `add_account` would raise for these, before anyone types a password."""
+    with _conn(settings) as conn:
+        users.check_new_user(conn, name, role, office)
+
+
 def list_accounts(settings) -> list[dict]:
     with _conn(settings) as conn:
         return users.list_users(conn)

@@ -89,11 +89,20 @@ def _check_role_office(conn, role: str, office: str | None) -> str | None:
     return office
 
 
-def add_user(conn: sqlite3.Connection, name: str, role: str, password: str, office: str | None = None) -> User:
+def check_new_user(conn: sqlite3.Connection, name: str, role: str, office: str | None = None) -> str | None:
+    """Everything about a new account but its password (so a script or prompt can stop early); the office."""
     name = (name or "").strip()
     if not NAME_RE.match(name):
         raise _Usage(f"用户名 “{name}” 不可用：1–40 个字符，只用汉字、字母、数字和 . _ - @")
     office = _check_role_office(conn, role, office)
+    if conn.execute("SELECT 1 FROM users WHERE name=?", (name,)).fetchone():
+        raise _Usage(f"用户 “{name}” 已存在。改密码请用 minzheng user passwd {name}")
+    return office
+
+
+def add_user(conn: sqlite3.Connection, name: str, role: str, password: str, office: str | None = None) -> User:
+    name = (name or "").strip()
+    office = check_new_user(conn, name, role, office)
     reason = check_strength(password)
     if reason:
         raise _Usage(f"{reason}。")

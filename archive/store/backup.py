@@ -113,7 +113,7 @@ def _copy_rest(settings, dest: Path, report: BackupReport) -> None:
     root = Path(settings.root)
     for entry in sorted(root.iterdir()):
         name = entry.name
-        if name in CATALOG_FILES or name == "objects" or name.startswith(".tmp-") or name.endswith(".lock"):
+        if name in CATALOG_FILES or name == "objects" or name.startswith(".") or name.endswith(".lock"):
             continue
         if name in SKIPPED:
             report.skipped.append(name)

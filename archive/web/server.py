@@ -57,6 +57,17 @@ def check_bind(host: str, password: str | None, *, has_accounts: bool = False, a
                 "或写进 minzheng.toml 的 [server] hosts。只接受这些名字，可以防止 DNS 重绑定攻击")
 
 
+def check_proxied(host: str, has_accounts: bool) -> None:
+    """Behind a reverse proxy the server believes X-Forwarded-For/-Proto, so only the proxy may reach it;
+    and the proxy brings other computers, so the password-less local mode must not be what they get."""
+    if not is_loopback(host):
+        raise ConfigError(f"minzheng.toml 设了 [server] behind_https_proxy = true（由 nginx 等提供 HTTPS），"
+                          f"这时只能监听本机回环地址（去掉 --host {host}），由反向代理转发")
+    if not has_accounts:
+        raise ConfigError("minzheng.toml 设了 [server] behind_https_proxy = true，反向代理会把其他电脑转到这里，"
+                          "所以必须先建立账号：minzheng user add 名字 --role admin")
+
+
 def host_names(host: str, allowed_hosts=(), settings=None) -> list[str]:
     """The names the server accepts in Host: the given ones, [server] hosts, and a specific bind address."""
     names = [h for h in allowed_hosts if h]
@@ -98,6 +109,8 @@ def serve(settings, *, host: str = "127.0.0.1", port: int = 8080, password: str 
     names = host_names(host, allowed_hosts, settings)
     check_bind(host, password, has_accounts=has_accounts, allowed_hosts=names)
     loopback = is_loopback(host)
+    if server_settings(settings).get("behind_https_proxy"):
+        check_proxied(host, has_accounts)
     if bool(cert) != bool(key):
         raise ConfigError("--cert 和 --key 要一起给出：证书文件和它的私钥文件")
 
