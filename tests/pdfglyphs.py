@@ -32,6 +32,12 @@ class FontInfo:
     glyph_of: object = None                  # code -> glyph key (or None: no glyph)
     has_outline: object = None               # glyph key -> bool
     checkable: bool = True                   # False: font program of a kind we can't read
+    _drawn: dict = field(default_factory=dict)  # code -> has a non-empty glyph (each code looked up once)
+
+    def draws(self, code: int) -> bool:
+        if code not in self._drawn:
+            self._drawn[code] = bool(self.has_outline(self.glyph_of(code)))
+        return self._drawn[code]
 
     def text(self, code: int) -> str:
         return self.to_unicode.get(code, "")
@@ -353,7 +359,7 @@ def _check_string(data: bytes, font: FontInfo | None, mode: int, page_no: int, s
             continue                                    # invisible text / reported elsewhere
         stats.chars += 1
         stats.fonts.add(font.name)
-        if not font.has_outline(font.glyph_of(code)):
+        if not font.draws(code):
             label = ch if ch and ch.isprintable() else f"代码 {code:#x}（文字层里也没有这个字）"
             bad[(page_no, font.name, label)] = bad.get((page_no, font.name, label), 0) + 1
     return n

@@ -8,6 +8,7 @@ board on one page. The checker itself is tested first on small PDFs with each de
 """
 from __future__ import annotations
 
+import functools
 import subprocess
 import sys
 from datetime import date
@@ -39,6 +40,12 @@ BOARDS = ("规章制度", "城乡低保办事流程", "工作职责", "岗位分
 
 
 # ---------------------------------------------------------------- the checker catches each defect
+@functools.cache
+def _font() -> str:
+    """One Noto subset for these small PDFs (building one takes a second or two); it has no 是."""
+    return serif_font_for("合计户边外家庭人口月发放金额检查人签字")
+
+
 def _pdf(path: Path, draw) -> Path:
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
@@ -50,7 +57,7 @@ def _pdf(path: Path, draw) -> Path:
 
 
 def test_checker_finds_a_character_missing_from_the_embedded_subset(tmp_path):
-    font = serif_font_for("合计户")                   # a subset without 是: reportlab draws its .notdef box
+    font = _font()                             # without 是: reportlab draws its .notdef box
     pdf = _pdf(tmp_path / "tofu.pdf", lambda c: (c.setFont(font, 12), c.drawString(100, 700, "合计 是 户")))
     problems = check_pdf(pdf)
     assert any("没有" in p and "字形" in p for p in problems), problems
@@ -59,7 +66,7 @@ def test_checker_finds_a_character_missing_from_the_embedded_subset(tmp_path):
 
 
 def test_checker_finds_text_off_the_page_and_in_the_margin(tmp_path):
-    font = serif_font_for("边外")
+    font = _font()
 
     def draw(c):
         c.setFont(font, 12)
@@ -70,7 +77,7 @@ def test_checker_finds_text_off_the_page_and_in_the_margin(tmp_path):
 
 
 def test_checker_finds_text_running_into_the_next_column(tmp_path):
-    font = serif_font_for("家庭人口月发放金额")
+    font = _font()
 
     def draw(c):
         c.setFont(font, 9)
@@ -83,7 +90,7 @@ def test_checker_finds_text_running_into_the_next_column(tmp_path):
 
 
 def test_checker_finds_a_number_broken_over_two_lines_and_a_signature_apart(tmp_path):
-    font = serif_font_for("合计检查人签字")
+    font = _font()
 
     def draw(c):
         c.setFont(font, 11)

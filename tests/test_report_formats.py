@@ -223,3 +223,21 @@ def test_cjk_font_names_what_it_cannot_draw():
     assert uncovered("合计是否✓√×●㎡") == ""                  # symbols Noto CJK has are drawn as they are
     assert uncovered("合格✗☑😀✗") == "✗☑😀"
     assert drawable("不合格✗") == "不合格〔U+2717〕" and drawable("合格") == "合格"
+
+
+def test_report_pdf_long_unbroken_cells_wrap_inside_the_page(built, tmp_path):
+    """A 90-letter file name, a SHA-256 and a 120-letter title wrap inside their columns: nothing crosses
+    the page edge or the next column."""
+    import copy
+
+    from pdfcheck import check_pdf, split_across_lines
+
+    rep = copy.deepcopy(built["rep"])
+    o = rep["offices"][0]
+    o["fixity"].append({"record_id": 12345678, "original_name": "Z" * 90 + ".pdf", "sha256": "ab" * 32,
+                        "problem": "原件大小不符（目录 1234 字节，实际 0 字节）"})
+    o["metadata_gaps"].append({"record_id": 7, "original_name": "关于" + "很长的文件名" * 12 + "_v3_ABCDEFGHIJ0123.docx",
+                               "title": "T" * 120, "year": 2024, "category": "DB", "missing": ["档号", "责任者"]})
+    out = generators.render_report(rep, "pdf", tmp_path / "long.pdf")
+    assert check_pdf(out) == []
+    assert split_across_lines(out, ["12345678"]) == []          # short numbers still stand whole
