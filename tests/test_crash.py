@@ -104,7 +104,7 @@ def test_kill_9_then_same_ingest_completes(batch, fresh_root, stage, killed_when
     assert ok.returncode == 0, ok.stdout
     assert json.loads(ok.stdout)["index_docs"] == N_FILES
     hits = json.loads(run(root, "search", "甲007乙", "--json").stdout)["hits"]
-    assert [h["original_name"] for h in hits] == ["台账07.txt"]
+    assert [h["original_name"] for h in hits if not h["approximate"]] == ["台账07.txt"]   # others: 近似 only
 
 
 @pytest.mark.skipif(not MINZHENG.exists(), reason="minzheng console script not installed in this venv")
@@ -125,3 +125,37 @@ def test_search_while_ingest_is_running(batch, fresh_root, tmp_path):
         out, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err
     assert len(json.loads(run(root, "search", "临时救助", "--json", "--limit", "50").stdout)["hits"]) == N_FILES
+
+
+def test_two_ingests_run_side_by_side_and_the_same_file_ends_as_one_record(tmp_path, fresh_root):
+    """The lock is per object: a second ingest runs while a slow one is still going, and a file that both
+    were given is stored and catalogued once (the other reports it as a duplicate)."""
+    root = fresh_root
+    slow, quick = tmp_path / "slow", tmp_path / "quick"
+    slow.mkdir()
+    quick.mkdir()
+    for i in range(6):
+        (slow / f"慢{i}.txt").write_text(f"慢批第{i}份 低保审批表 编号S{i}", encoding="utf-8")
+    for d in (slow, quick):
+        (d / "同一份.txt").write_text("两个办同时送来的同一份文件：临时救助审批表", encoding="utf-8")
+    (quick / "快.txt").write_text("快批 一份救灾登记", encoding="utf-8")
+    proc = start(root, "ingest", slow, "--jobs", "1", "--no-ocr", "--json",
+                 env={"MINZHENG_TEST_SLOW_STAGE": "extract_text=0.5"})
+    assert wait_for(lambda: count(root, "SELECT count(*) FROM records") >= 1)
+    t = time.monotonic()
+    second = start(root, "ingest", quick, "--jobs", "1", "--no-ocr", "--json")
+    assert wait_for(lambda: count(root, "SELECT count(*) FROM records WHERE original_name='快.txt' "
+                                        "AND state='indexed'") == 1, timeout=60)
+    assert proc.poll() is None, "the second ingest waited for the first to end"
+    out_quick, err = second.communicate(timeout=120)
+    assert second.returncode == 0, err
+    out_slow, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert time.monotonic() - t < 60
+    a, b = json.loads(out_slow), json.loads(out_quick)
+    names = sorted([r["original_name"] for r in a["ingested"] + b["ingested"]])
+    assert names.count("同一份.txt") == 1 and len(names) == 8
+    assert [d["original_name"] for d in a["duplicates"] + b["duplicates"]] == ["同一份.txt"]
+    assert count(root, "SELECT count(*) FROM records") == 8
+    assert count(root, "SELECT count(*) FROM records WHERE state != 'indexed'") == 0
+    assert run(root, "verify").returncode == 0

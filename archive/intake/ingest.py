@@ -25,14 +25,14 @@ from pathlib import Path
 
 from archive.common.errors import MinzhengError, RejectedFile
 from archive.store import catalog
-from archive.store.lock import write_lock
+from archive.store.lock import CLAIM_WAIT, ObjectClaims, ingest_lock
 from archive.store.objects import object_path, sha256_file, store_file, text_path
-from archive.store.textstore import index_doc, write_pages
-from indexer import IndexBusyError, open_index
+from archive.store.textstore import write_pages
 
 from .detect import Limits, check_limits, detect_type
 from .files import walk
 from .guess import Guesser
+from .indexing import IndexStage
 from .manifest import ManifestRow, load_manifest
 from .recovery import Job, clean_crash_leftovers, unfinished_jobs, unlink_quietly
 from .report import IngestReport
@@ -74,7 +74,7 @@ def _check_defaults(settings, conn, office, category, retention) -> None:
 
 
 # ------------------------------------------------------------------ the pipeline
-class _Run:
+class _Run(IndexStage):
     def __init__(self, settings, *, defaults: dict, manifest: dict[Path, ManifestRow], jobs: int, ocr: bool,
                  progress: bool, total: int):
         self.settings = settings
@@ -90,6 +90,9 @@ class _Run:
         self.last_flush = time.monotonic()
         self.batch_sha: dict[str, Job | None] = {}
         self.guesser = Guesser(settings)
+        self.claims = ObjectClaims(settings)
+        self.claim_wait = 0.0        # first pass: a file another ingest is working on is put aside …
+        self.busy: list[Path] = []   # … and taken after this ingest's other files
         self.bar = None
         # progress: True draws a bar on stderr; a callable gets a dict after each file and each extraction
         self.notify = progress if callable(progress) else None
@@ -158,8 +161,16 @@ class _Run:
             else:
                 job.dup_names.append(name)
             return None
+        if not self.claims.claim(sha, wait=self.claim_wait):
+            if not self.claim_wait:                    # another ingest is storing the same content right now
+                self.busy.append(path)
+                return None
+            self.report.duplicates.append({"original_name": name, "sha256": sha, "record_id": self._record_id(sha)})
+            self.tick()
+            return None
         row = self.conn.execute("SELECT id, state FROM records WHERE sha256=?", (sha,)).fetchone()
         if row is not None and row["state"] == "indexed":
+            self.claims.release(sha)
             self.report.duplicates.append({"original_name": name, "sha256": sha, "record_id": row["id"]})
             self.batch_sha[sha] = None
             self.tick()
@@ -168,6 +179,7 @@ class _Run:
             with self.stage("store_object"):
                 _, _, created = store_file(self.settings.objects_dir, path, sha)
         except OSError as e:
+            self.claims.release(sha)
             self.reject(name, "store_object", f"无法复制到档案库（{e.strerror or e}）；请检查磁盘空间后重试")
             return None
         if row is not None:                            # unfinished record whose object was lost: repaired
@@ -263,12 +275,14 @@ class _Run:
         unlink_quietly(object_path(self.settings.objects_dir, job.sha256))
         unlink_quietly(text_path(self.settings.text_dir, job.sha256))
         self.batch_sha[job.sha256] = None
+        self.claims.release(job.sha256)
         for name in [job.name] + job.dup_names:
             self.reject(name, stage, reason, job.record_id)
 
     def defer(self, job: Job, stage: str, reason: str) -> None:
         """Stored but not finished: the record stays and the next ingest finishes it (MAX_RESUME attempts)."""
         self.batch_sha[job.sha256] = None
+        self.claims.release(job.sha256)
         for name in [job.name] + job.dup_names:
             self.reject(name, stage, f"{reason}；原件已存入档案库，下次运行 minzheng ingest 时会补完", job.record_id)
 
@@ -290,74 +304,12 @@ class _Run:
                               (json.dumps(meta, ensure_ascii=False), job.record_id))
         return True
 
-    # ---- stage index_text: batched commits; state → indexed after the commit
-    def open_index(self):
-        if self.index is None:
-
-            self.index = open_index(self.settings.index_dir, self.settings.index_backend, url=self.settings.catalog_url)
-        return self.index
-
-    def flush_index(self) -> None:
-        if not self.pending_index:
-            return
-        batch, self.pending_index = self.pending_index, []
-        self.last_flush = time.monotonic()
-        try:
-            self._index(batch)
-        except IndexBusyError:
-            raise
-        except Exception:   # find the document the index refused; the others go on
-            log.warning("写入索引出错，逐件重试", exc_info=True)
-            self._rollback()
-            for one in batch:
-                try:
-                    self._index([one])
-                except IndexBusyError:
-                    raise
-                except Exception as e:
-                    log.warning("%s 未能写入索引", one[0].name, exc_info=True)
-                    self._rollback()
-                    self.defer(one[0], "index_text", f"未能写入全文索引（{type(e).__name__}）")
-
-    def _rollback(self) -> None:
-        try:
-            self.open_index().rollback()
-        except Exception:
-            log.debug("索引回滚失败", exc_info=True)
-
-    def _index(self, batch: list) -> None:
-        with self.stage("index_text"):
-            idx = self.open_index()
-            docs = []
-            for job, pages in batch:
-                rec = catalog.record(self.conn, job.record_id)
-                docs.append(index_doc(rec, pages))
-            ids = [j.record_id for j, _ in batch]
-            idx.delete(ids)
-            idx.add(docs)
-            idx.commit()
-            with catalog.transaction(self.conn):
-                for job, pages in batch:
-                    self.conn.execute("UPDATE records SET state='indexed' WHERE id=?", (job.record_id,))
-                    catalog.log_event(self.conn, "ingest.index_text", job.record_id)
-        for job, pages in batch:
-            job.flushed = True
-            self.report.pages += len(pages)
-            if job.report:
-                rec = self.conn.execute("SELECT text_source FROM records WHERE id=?", (job.record_id,)).fetchone()
-                self.report.ingested.append({"original_name": job.name, "sha256": job.sha256,
-                                             "record_id": job.record_id, "pages": len(pages),
-                                             "text_source": rec["text_source"]})
-                for d in job.dup_names:
-                    self.report.duplicates.append({"original_name": d, "sha256": job.sha256,
-                                                   "record_id": job.record_id})
-            self.tick()
-
     def close(self):
         try:
             if self.index is not None:
                 self.index.close()
         finally:
+            self.claims.release_all()
             self.conn.close()
             if self.bar is not None:
                 self.bar.close()
@@ -377,7 +329,7 @@ def ingest(settings, paths, *, office: str | None = None, category: str | None =
     jobs = jobs or os.cpu_count() or 1
     defaults = {"office": office.upper() if office else None, "category": category.upper() if category else None,
                 "year": year, "retention": retention.upper() if retention else None}
-    with write_lock(settings):
+    with ingest_lock(settings) as lock:
         conn = catalog.connect(settings.catalog_url)
         try:
             _check_defaults(settings, conn, defaults["office"], defaults["category"], defaults["retention"])
@@ -393,10 +345,19 @@ def ingest(settings, paths, *, office: str | None = None, category: str | None =
         run = _Run(settings, defaults=defaults, manifest=rows, jobs=jobs, ocr=ocr, progress=progress,
                    total=len(files))
         try:
-            clean_crash_leftovers(settings, run.conn, run.report)   # before admitting: no object is in flight
-            leftover = unfinished_jobs(run.conn, run.settings.objects_dir)
+            leftover = []
+            if lock.alone:            # no other ingest is running: clean up after a crash, finish what it left
+                clean_crash_leftovers(settings, run.conn, run.report)
+                leftover = unfinished_jobs(run.conn, run.settings.objects_dir)
+                for job in leftover:
+                    run.claims.claim(job.sha256, wait=0)
+            lock.share()              # from here on other ingests may run beside this one
             run_pipeline(run, files, leftover)
             run.flush_index()
+            if run.busy:              # files another ingest was storing: now theirs are done, or we wait
+                busy, run.busy, run.claim_wait = run.busy, [], CLAIM_WAIT
+                run_pipeline(run, busy, [])
+                run.flush_index()
             run.report.resumed = len(leftover)
             run.report.seconds = time.perf_counter() - t0
             rep = run.report

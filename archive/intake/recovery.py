@@ -3,10 +3,12 @@ anything (it holds the writer lock, so nothing is in flight), and records left s
 handed back to the pipeline to be finished."""
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from archive.store import catalog
+from archive.store.lock import CLAIMS_DIR
 from archive.store.objects import object_path
 
 
@@ -45,6 +47,7 @@ def unlink_quietly(p: Path) -> None:
 def clean_crash_leftovers(settings, conn, report) -> None:
     """Temp files and objects/text without a record, left by a process killed mid-write (we hold the lock).
     Walks one objects/ab/ folder at a time against the catalog's sha256 index, so memory stays small."""
+    shutil.rmtree(settings.root / CLAIMS_DIR, ignore_errors=True)    # claims of killed ingests
     for d in (settings.objects_dir, settings.text_dir):
         if not d.is_dir():
             continue
