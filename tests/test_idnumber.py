@@ -63,3 +63,10 @@ def test_birth_date_and_gender():
 ])
 def test_mask_id(number, masked):
     assert mask_id(number) == masked
+
+
+def test_digits_other_than_ascii_are_read_or_refused_never_raise():
+    """Found by the property tests: '²'.isdigit() is True but int('²') fails inside the check digit."""
+    assert validate_id_number("4399211980010112²3") == "前 17 位应为数字，最后一位为数字或 X"
+    assert validate_id_number(with_check("43992119800101123").translate(
+        str.maketrans("0123456789", "０１２３４５６７８９"))) is None

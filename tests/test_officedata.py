@@ -388,3 +388,20 @@ def test_end_date_column_is_optional_and_loaded(invoke, sample_root, data):
     write_rows(rec, [r[:col] + r[col + 1:] for r in rows])            # a file without the column
     invoke(sample_root, "office", "import", data)
     assert not [r for o in load_county(load_settings(sample_root)).offices for r in o.recipients if r.end_date]
+
+
+def test_utf16_without_bom_non_numbers_and_line_breaks_in_cells(invoke, sample_root, data):
+    """Found by the property tests: nan/inf amounts were accepted, BOM-less UTF-16 was read as garbage,
+    and a line break in a cell split its problem over two lines."""
+    rec = data / "recipients.csv"
+    edit(rec, 2, "金额", "nan")
+    edit(rec, 3, "金额", "1e400")
+    edit(rec, 4, "家庭人口", "100")
+    edit(rec, 5, "村（居）", "竹林\n村")
+    text = rec.read_text(encoding="utf-8-sig")
+    rec.write_bytes(text.encode("utf-16-le"))                              # no byte-order mark
+    err = import_fails(invoke, sample_root, data)
+    assert "recipients.csv 第 2 行 “金额” 列：“nan” 不是数字" in err
+    assert "recipients.csv 第 3 行 “金额” 列：“1e400” 不是数字" in err
+    assert "recipients.csv 第 4 行 “家庭人口” 列：不能大于 99（现为 100），请核对" in err
+    assert "recipients.csv 第 5 行 “村（居）” 列：“竹林\\n村” 不是" in err       # the row Excel shows

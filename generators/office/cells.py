@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -26,14 +27,20 @@ def _text(v) -> str:
 
 def _number(v) -> float:
     if isinstance(v, (int, float)) and not isinstance(v, bool):
-        return float(v)
+        v = float(v)
+        if not math.isfinite(v):
+            raise CellError(f"“{v}” 不是数字")
+        return v
     s = _text(v).replace(",", "").replace("，", "")
     for u in UNIT_SUFFIXES:
         s = s.removesuffix(u)
     try:
-        return float(s)
+        n = float(s)
     except ValueError:
+        raise CellError(f"“{_text(v)}” 不是数字") from None
+    if not math.isfinite(n):
         raise CellError(f"“{_text(v)}” 不是数字")
+    return n
 
 
 def parse_date(v) -> date:
@@ -58,11 +65,15 @@ def parse_cell(col: Column, v):
             raise CellError(f"“{_text(v)}” 应为整数")
         if n < col.minimum:
             raise CellError(f"不能小于 {col.minimum}（现为 {int(n)}）")
+        if n > col.maximum:
+            raise CellError(f"不能大于 {col.maximum:,}（现为 {_text(v)}），请核对")
         return int(n)
     if col.kind in ("amount", "area"):
         n = _number(v)
         if n < 0:
             raise CellError(f"不能为负数（现为 {_text(v)}）")
+        if n > col.maximum:
+            raise CellError(f"不能大于 {col.maximum:,}（现为 {_text(v)}），请核对")
         return round(n, 2)
     if col.kind == "date":
         return parse_date(v)

@@ -15,6 +15,7 @@ class Column:
     choices: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
     minimum: int = 0
+    maximum: int = 10**9           # numbers: anything larger is a typing slip (or a cell in the wrong column)
 
 
 OFFICE = Column("机构代码", "office", aliases=("代码",))
@@ -68,7 +69,7 @@ FILES: dict[str, tuple[Column, ...]] = {
         Column("姓名", "name", aliases=("户主姓名",)),
         Column("身份证号", "id_number", "id", aliases=("身份证号码", "公民身份号码")),
         Column("村（居）", "village", aliases=VILLAGE_ALIASES),
-        Column("家庭人口", "household_size", "int", minimum=1, aliases=("保障人口", "人口")),
+        Column("家庭人口", "household_size", "int", minimum=1, maximum=99, aliases=("保障人口", "人口")),
         Column("金额", "amount", "amount", aliases=("金额（元）", "救助金额", "保障金额")),
         Column("起始日期", "start_date", "date", required=False, aliases=("起始时间", "批准日期", "发放日期")),
         Column("终止日期", "end_date", "date", required=False,

@@ -185,4 +185,10 @@ def read_county(source: Path, county_name: str) -> tuple[County, list[str], list
     problems: list[str] = []
     tables, files = read_source(Path(source), problems)
     county = build_county(county_name, tables, problems)
-    return county, problems, files
+    return county, [one_line(p) for p in problems], files
+
+
+def one_line(problem: str) -> str:
+    """A problem quotes what the cell holds: line breaks and other control characters in it are shown
+    as escapes (\\n, \\t, \\x00), so that each problem stays one line of the report."""
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in problem)

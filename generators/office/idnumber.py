@@ -1,6 +1,7 @@
 """Resident identity numbers (公民身份号码, GB 11643-1999): validation and masking."""
 from __future__ import annotations
 
+import re
 from datetime import date
 
 # ISO 7064 MOD 11-2: weight of position i (0-based, left to right) is 2^(17-i) mod 11.
@@ -21,9 +22,15 @@ def check_digit(first17: str) -> str:
     return CHECK_CHARS[total % 11]
 
 
+# full-width digits and X as a Chinese input method types them
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789XX")
+_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
+
+
 def normalize_id(s: str) -> str:
-    """Strip blanks and upper-case a trailing x (some systems store it in lower case)."""
-    return (s or "").strip().replace(" ", "").upper()
+    """Drop blanks (also the full-width and no-break ones), read full-width digits as digits and
+    upper-case a trailing x (some systems store it in lower case)."""
+    return "".join(str(s or "").translate(_FULL_WIDTH).split()).upper()
 
 
 def validate_id_number(s: str, *, today: date | None = None) -> str | None:
@@ -37,7 +44,7 @@ def validate_id_number(s: str, *, today: date | None = None) -> str | None:
         return "身份证号为空"
     if len(s) != 18:
         return f"长度应为 18 位，现为 {len(s)} 位"
-    if not s[:17].isdigit() or not (s[17].isdigit() or s[17] == "X"):
+    if not _SHAPE.fullmatch(s):          # ASCII digits only: str.isdigit() also takes ² and ١
         return "前 17 位应为数字，最后一位为数字或 X"
     if s[:2] not in PROVINCES:
         return f"前两位 “{s[:2]}” 不是有效的省级行政区划代码"

@@ -36,6 +36,18 @@ def _delimiter(text: str) -> str:
     return "\t" if "\t" in first and "," not in first else ","
 
 
+def _decode(raw: bytes) -> tuple[str, str]:
+    """decode_text, plus UTF-16 without a byte-order mark: a text file full of NUL bytes is UTF-16
+    (every ASCII character has one), little-endian when they are at odd offsets."""
+    if raw.count(0) * 8 >= len(raw) and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        odd, even = raw[1::2].count(0), raw[0::2].count(0)
+        try:
+            return raw.decode("utf-16-le" if odd >= even else "utf-16-be"), "utf-16"
+        except UnicodeDecodeError:
+            pass
+    return decode_text(raw)
+
+
 def read_csv(path: Path, problems: list[str]) -> Table | None:
     label = path.name
     raw = path.read_bytes()
@@ -43,7 +55,7 @@ def read_csv(path: Path, problems: list[str]) -> Table | None:
         problems.append(f"{label}：文件为空（至少应有标题行）")
         return None
     try:
-        text, enc = decode_text(raw)
+        text, enc = _decode(raw)
     except UnicodeDecodeError:
         problems.append(f"{label}：无法识别文件编码，请另存为 UTF-8 或 GB18030（GBK）编码的 CSV")
         return None
@@ -54,10 +66,10 @@ def read_csv(path: Path, problems: list[str]) -> Table | None:
             if not any(c.strip() for c in cells):
                 continue
             table.headers = cells
-            table.header_row = reader.line_num
+            table.header_row = lineno
             continue
         if any(c.strip() for c in cells):
-            table.rows.append((reader.line_num, cells))
+            table.rows.append((lineno, cells))
     if not table.headers:
         problems.append(f"{label}：文件为空（至少应有标题行）")
         return None
