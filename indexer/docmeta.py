@@ -2,23 +2,23 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import NamedTuple
 
+from archive.common.textcodec import make_date
 from indexer.normalize import normalize
 
 _H = "\u4e00-\u9fff"
 DOC_NUMBER = re.compile(
-    rf"([{_H}]{{1,12}}?[{_H}A-Za-z]{{0,3}})\s*[〔\[［(（【]\s*((?:19|20)\d\d)\s*[〕\]］)）】]\s*(\d{{1,4}})\s*号")
+    rf"([{_H}]{{1,12}}?[{_H}A-Za-z]{{0,3}})\s*[〔\[［(（【]\s*((?:19|20)\d\d)\s*[〕\]］)）】]\s*(\d{{1,4}})\s*号", re.ASCII)
 _GENRES = ("实施方案|实施意见|工作方案|实施细则|管理办法|暂行办法|办法|规定|意见|通知|通报|决定|报告|请示|批复|"
            "方案|函|纪要|公示|公告|通告|规划|计划|总结|细则|制度|章程|命令|议案")
 _BODY_SUFFIX = ("人民政府办公室|人民政府办公厅|人民政府|民政局|民政厅|民政部|民政办公室|民政办|社会事务办|"
                 "街道办事处|办事处|委员会|办公室|办公厅|财政局|人社局|卫健委|乡政府|镇政府|局|厅|委")
 TITLE = re.compile(rf"(?:^|(?<=[^{_H}《]))(([{_H}、]{{2,30}}?(?:{_BODY_SUFFIX}))?关于[^。；;！!？?\n《》]{{2,80}}?的(?:{_GENRES}))")
 TITLE_PLAIN = re.compile(rf"([{_H}]{{2,30}}?(?:{_BODY_SUFFIX}))?关于[^。；;！!？?\n《》]{{2,80}}?(?:{_GENRES})")
-DATE_DIGITS = re.compile(r"((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+DATE_DIGITS = re.compile(r"(?<!\d)(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日", re.ASCII)
 DATE_HAN = re.compile(r"([〇○零一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日")
-DATE_ISO = re.compile(r"(?<!\d)((?:19|20)\d\d)[-./](\d{1,2})[-./](\d{1,2})(?!\d)")
+DATE_ISO = re.compile(r"(?<!\d)(\d{4})[-./](\d{1,2})[-./](\d{1,2})(?!\d)", re.ASCII)
 
 _HAN_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九")}
 _HAN_DIGIT.update({"〇": 0, "○": 0})
@@ -36,12 +36,8 @@ def _han_number(s: str) -> int:
 
 def _date(y: int, m: int, d: int) -> str | None:
     """YYYY-MM-DD for a real calendar date in 1900–2100 (2016-02-30 and 2016年13月 are not dates)."""
-    if not 1900 <= y <= 2100:
-        return None
-    try:
-        return date(y, m, d).isoformat()
-    except ValueError:
-        return None
+    found = make_date(y, m, d)
+    return found.isoformat() if found else None
 
 
 def _find_dates(text: str) -> list[tuple[int, int, str]]:
@@ -166,13 +162,17 @@ def guess_title(head) -> str | None:
     for i in range(len(lines)):                              # the 公文 pattern, possibly wrapped
         if _CLAUSE.match(lines[i].text) or (emphasis and lines[i].size < body * 1.15):
             continue                                         # body type: a sentence that mentions a 通知
-        text = ""
-        for nxt in lines[i:i + 3]:
+        text, found = "", None
+        for k, nxt in enumerate(lines[i:i + 3]):
+            if k and found and not _continues(nxt.text):
+                break
             text += nxt.text
             if len(text) > _MAX_TITLE + 20:
                 break
             if TITLE_LINE.match(text):
-                return text
+                found = text          # go on: "…关于转发…的通知" / "的通知" wraps after a 文种 word
+        if found:
+            return found
     if emphasis:
         i = next(i for i, ln in enumerate(lines) if ln.size == big and _titleish(ln.text))
         return _joined(lines, i, lambda n: abs(n.size - big) < 0.6)

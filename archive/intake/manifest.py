@@ -9,6 +9,8 @@ Relative paths are relative to the manifest's own folder. Other columns (备注 
 from __future__ import annotations
 
 import csv
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -104,9 +106,15 @@ def load_manifest(path: Path | str, *, offices: set[str] | None, categories: dic
         if "path" not in vals:
             problems.append(f"{where}：缺少文件路径")
             continue
-        p = Path(vals.pop("path"))
-        p = (p if p.is_absolute() else path.parent / p).resolve()
-        if not p.exists():
+        raw_path = vals.pop("path")
+        try:
+            p = Path(raw_path)
+            p = (p if p.is_absolute() else path.parent / p).resolve()
+            exists = p.exists()
+        except (OSError, ValueError, RuntimeError):     # a NUL byte, a name too long, a symlink loop
+            problems.append(f"{where}：文件路径无效 “{raw_path[:80]}”")
+            continue
+        if not exists:
             problems.append(f"{where}：文件不存在 {p}")
         if "office" in vals:
             vals["office"] = vals["office"].upper()
@@ -129,8 +137,8 @@ def load_manifest(path: Path | str, *, offices: set[str] | None, categories: dic
             else:
                 vals["doc_date"] = d
         if "year" in vals:
-            y = vals["year"].removesuffix(".0")
-            if not (y.isdigit() and 1900 <= int(y) <= 2100):
+            y = unicodedata.normalize("NFKC", vals["year"]).strip().removesuffix(".0")
+            if not (re.fullmatch(r"[0-9]{4}", y) and 1900 <= int(y) <= 2100):
                 problems.append(f"{where}：年度应为四位数字，现为 “{vals['year']}”")
             else:
                 vals["year"] = int(y)
