@@ -209,3 +209,17 @@ def test_killed_server_leaves_job_interrupted_and_restart_finishes_it(settings):
     assert names == ["文件0.txt", "文件1.txt", "文件2.txt"]
     assert sorted(records(settings)) == ["文件0.txt", "文件1.txt", "文件2.txt"]
     assert archive.verify(settings).ok
+
+
+def test_an_upload_that_never_finished_fails_after_hours_not_at_once(settings):
+    conn = catalog.connect(settings.catalog_path)
+    try:
+        old = conn.execute("INSERT INTO jobs(kind, state, params, created_at) VALUES "
+                           "('ingest', 'uploading', '{}', '2020-01-01T08:00:00+00:00')").lastrowid
+        fresh = conn.execute("INSERT INTO jobs(kind, state, params, created_at) VALUES ('ingest', 'uploading', '{}', ?)",
+                             (catalog.now(),)).lastrowid
+    finally:
+        conn.close()
+    assert jobs.Worker(settings).try_lock()
+    assert jobs.get_job(settings, old).state == "failed" and "请重新上传" in jobs.get_job(settings, old).error
+    assert jobs.get_job(settings, fresh).state == "uploading", "another process may still be receiving it"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from archive.common.errors import MinzhengError, NotFoundError
 from archive.store import catalog
@@ -136,13 +137,19 @@ def finish(conn, job_id: int, *, result: dict | None = None, error: str | None =
         catalog.log_event(conn, f"job.{state}", None, job=job_id, **({"error": error} if error else {}))
 
 
-def mark_interrupted(conn) -> list[int]:
-    """Jobs left running by a worker that is gone → interrupted. Returns their ids."""
+def mark_interrupted(conn, *, stale_upload_hours: float = 6) -> list[int]:
+    """Jobs left running by a worker that is gone → interrupted. Returns their ids. An upload that never
+    finished (its request died with the server) fails after `stale_upload_hours`."""
+    cutoff = datetime.now(UTC) - timedelta(hours=stale_upload_hours)
     with catalog.transaction(conn):
         ids = [r["id"] for r in conn.execute("SELECT id FROM jobs WHERE state='running'")]
         for i in ids:
             conn.execute("UPDATE jobs SET state='interrupted', finished_at=? WHERE id=?", (catalog.now(), i))
             catalog.log_event(conn, "job.interrupted", None, job=i)
+        for r in conn.execute("SELECT id, created_at FROM jobs WHERE state='uploading'").fetchall():
+            if datetime.fromisoformat(r["created_at"]) < cutoff:
+                conn.execute("UPDATE jobs SET state='failed', finished_at=?, error=? WHERE id=?",
+                             (catalog.now(), "上传没有完成（服务器重启或连接中断）；请重新上传这些文件", r["id"]))
     return ids
 
 
