@@ -88,7 +88,8 @@ def generate_documents(settings, office_code: str, kinds: list[str], *, year: in
         run = _OfficeRun(settings, office, kinds, year, today, target, say)
         report.skipped += run.skipped
         if not run.has_work():
-            say(f"{office.name}：{year} 年度没有救助对象，没有可列入{_kind_names(kinds)}的内容，不生成")
+            if len(offices) > 1:       # with one office the error below says it
+                say(f"{office.name}：{year} 年度没有救助对象，没有可列入{_kind_names(kinds)}的内容，不生成")
             continue
         if target.exists() and not target.is_dir():
             raise GenerateError(f"输出位置 {target} 已存在且不是目录。请换一个 --out")
