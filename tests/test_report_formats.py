@@ -241,3 +241,13 @@ def test_report_pdf_long_unbroken_cells_wrap_inside_the_page(built, tmp_path):
     out = generators.render_report(rep, "pdf", tmp_path / "long.pdf")
     assert check_pdf(out) == []
     assert split_across_lines(out, ["12345678"]) == []          # short numbers still stand whole
+
+
+def test_report_pdf_total_row_keeps_company(built):
+    """The 合计 row of the 机构汇总 table is on the page of the last office's row, never alone."""
+    from pdfcheck import rows_of
+
+    last = built["rep"]["offices"][-1]["code"]
+    pages = rows_of(built["files"]["pdf"])
+    total = next(p for p, rows in sorted(pages.items()) if any(r.startswith("合计 ") for r in rows))
+    assert any(r.startswith(f"{last} ") for r in pages[total])

@@ -86,6 +86,7 @@ def render_pdf(rep: dict) -> bytes:
             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DDE6F0")),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ("NOSPLIT", (0, -2), (-1, -1)),             # the last row (合计) never stands alone on a page
         ]))
         story.append(t)
     doc.build(story, onFirstPage=page_no, onLaterPages=page_no)
