@@ -7,6 +7,8 @@ import json
 import zipfile
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_report_sample import TODAY, build_sample
 
 import archive
@@ -251,3 +253,22 @@ def test_report_pdf_total_row_keeps_company(built):
     pages = rows_of(built["files"]["pdf"])
     total = next(p for p, rows in sorted(pages.items()) if any(r.startswith("合计 ") for r in rows))
     assert any(r.startswith(f"{last} ") for r in pages[total])
+
+
+_ALPHABET = "青山镇民政办合计是否合格不合格档号题名日期户主身份证０１２ABCxyz0123456789-_.（）《》“”、；：✓✗√×●☑😀𠮷㎡≥ "
+
+
+@settings(max_examples=3, deadline=None)
+@given(cells=st.lists(st.text(alphabet=_ALPHABET, min_size=1, max_size=120), min_size=3, max_size=3))
+def test_report_pdf_any_cell_text_reads_right(tmp_path_factory, cells):
+    """Whatever the cells hold (symbols Noto lacks, emoji, long unbroken runs), the PDF draws every
+    character with an embedded glyph, inside the page and its column."""
+    from pdfcheck import check_pdf
+
+    rep = {"kind": "standardization", "county": "青山县", "rules": "默认规则", "generated_at": "2026-01-02T03:04:05",
+           "pass_score": 90, "filters": {}, "summary": {"offices": 1, "qualified": 0, "mean_score": 5},
+           "offices": [{"code": "QSZ", "name": cells[0], "score": 5, "qualifies": False, "failed_essential": [cells[1]],
+                        "failed": [], "items": [{"name": cells[1], "essential": True, "weight": 5, "passed": False,
+                                                 "points": 0, "evidence": cells[2]}]}]}
+    out = generators.render_report(rep, "pdf", tmp_path_factory.mktemp("any") / "s.pdf")
+    assert check_pdf(out) == []
