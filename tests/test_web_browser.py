@@ -139,6 +139,7 @@ def account_server(tmp_path_factory):
     settings = archive.load_settings(root)
     archive.add_account(settings, "王档案", "archivist", PASSWORD)
     archive.add_account(settings, "白石办事员", "clerk", PASSWORD, "BSX")
+    archive.add_account(settings, "张管理", "admin", PASSWORD)
     box: dict = {}
     started = threading.Event()
 
@@ -210,3 +211,26 @@ def test_clerk_gets_403_for_another_offices_record(account_server, browser, shot
     full_shot(browser, shots / "10-clerk-403.png")
     browser.find_element(By.ID, "logout").click()
     assert "/login" in browser.current_url
+
+
+def test_admin_reads_the_use_log(account_server, browser, shots):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    settings, base = account_server
+    log_in(browser, base, "王档案")                    # something to find in the log
+    conn = catalog.connect(settings.catalog_path)
+    rid = conn.execute("SELECT id FROM records ORDER BY id").fetchone()[0]
+    conn.close()
+    browser.get(f"{base}/record/{rid}")
+    log_in(browser, base, "张管理")
+    browser.find_element(By.LINK_TEXT, "账号与利用登记").click()
+    assert "白石办事员" in browser.find_element(By.ID, "users").text
+    full_shot(browser, shots / "11-admin-users.png")
+    browser.find_element(By.LINK_TEXT, "利用登记").click()
+    browser.find_element(By.NAME, "user").send_keys("王档案")
+    Select(browser.find_element(By.NAME, "action")).select_by_visible_text("查看记录")
+    browser.find_element(By.CSS_SELECTOR, "form.stack button[type=submit]").click()
+    table = browser.find_element(By.ID, "uselog").text
+    assert "王档案" in table and "查看记录" in table and f"记录 {rid}" in table and "白石办事员" not in table
+    full_shot(browser, shots / "12-admin-uselog.png")
