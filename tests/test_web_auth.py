@@ -208,7 +208,7 @@ def test_login_sets_a_safe_cookie_and_logout_ends_the_session(site):
 
 def test_open_redirect_is_refused(site):
     settings, *_ = site
-    for evil in ("//evil.example/", "https://evil.example/", "/\\evil.example"):
+    for evil in ("//evil.example/", "https://evil.example/", "/\\evil.example", "/\t/evil.example", "/\n/evil.example"):
         c = archive.create_app(settings).test_client()
         r = login(c, "archivist", next_=evil)
         assert r.status_code == 302 and r.headers["Location"] == "/", evil
@@ -333,6 +333,9 @@ def test_every_use_is_logged_and_exported(site):
     body = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
     assert any(row[4] == "下载原件" and row[5] == str(rid) for row in body)
     assert admin.get("/admin/uselog?since=yesterday").status_code == 400
+    page = html(admin.get("/admin/uselog?text=" + quote("复核")))
+    assert "复核" in page.split('id="uselog"')[1]
+    assert "共 <b>0</b> 条" in html(admin.get("/admin/uselog?text=" + quote("复_核")))    # _ is not a wildcard
 
 
 # ------------------------------------------------------------------ host names, huge ids, the index

@@ -64,9 +64,9 @@ class UseFilter:
         if self.until:
             sql.append("substr(at, 1, 10)<=?")
             args.append(self.until)
-        if self.text:
-            sql.append("instr(target, ?)>0")
-            args.append(self.text)
+        if self.text:           # LIKE with the wildcards escaped: the same on SQLite and PostgreSQL
+            sql.append("target LIKE ? ESCAPE '!'")
+            args.append("%" + self.text.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%")
         return (" WHERE " + " AND ".join(sql)) if sql else "", args
 
 

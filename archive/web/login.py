@@ -31,8 +31,9 @@ bp = Blueprint("auth", __name__)
 
 def _safe_next(target: str | None) -> str:
     """Only a path on this server (no scheme, no //host): an open redirect would help phishing."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target or len(target) > 500:
-        return url_for("web.search_page")
+    if (not target or not target.startswith("/") or target.startswith("//") or len(target) > 500
+            or any(c == "\\" or c.isspace() or ord(c) < 32 or ord(c) == 127 for c in target)):
+        return url_for("web.search_page")        # browsers drop tabs and newlines: "/\t/evil" is "//evil"
     return target
 
 
