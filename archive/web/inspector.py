@@ -63,14 +63,15 @@ def filters() -> dict:
             if request.args.get("category") else None, "_s": s}
 
 
-def completeness(f: dict):
+def completeness(f: dict, *, stale_ok: bool = True):
     return memo("completeness", (f["office"], f["year"], f["category"]), lambda: archive.completeness_report(
-        f["_s"], office=f["office"], year=f["year"], category=f["category"], fixity="off"))
+        f["_s"], office=f["office"], year=f["year"], category=f["category"], fixity="off"), stale_ok=stale_ok)
 
 
-def standardization(f: dict, comp=None):
+def standardization(f: dict, comp=None, *, stale_ok: bool = True):
     return memo("standardization", (f["office"], f["year"]), lambda: archive.standardization_report(
-        f["_s"], office=f["office"], year=f["year"], completeness=comp if not f["category"] else None))
+        f["_s"], office=f["office"], year=f["year"], completeness=comp if not f["category"] else None),
+        stale_ok=stale_ok)
 
 
 @bp.get("/")
@@ -139,9 +140,9 @@ def _missing_by_household(o: dict) -> list[dict]:
 def household_page(office: str, category: str, token: str):
     office = check_office(office)
     category = form_code(category, generators.AID_CLASSES, "救助类别", required=True)
-    f = {**filters(), "office": office, "category": category}
+    f = {**filters(), "office": office, "category": None}      # the office page's report, already kept
     rep = completeness(f).to_dict()
-    found = [h for h in _missing_by_household(rep["offices"][0]) if h["token"] == token]
+    found = [h for h in _missing_by_household(rep["offices"][0]) if h["token"] == token and h["category"] == category]
     if not found:
         abort(404, description="该户在所选范围内没有缺少的材料（或该户不存在）。请返回机构页面重新选择。")
     h = found[0]
@@ -153,8 +154,8 @@ def household_page(office: str, category: str, token: str):
 
 def _household_records(key: str, office: str) -> list[dict]:
     rows = conn().execute("SELECT id, title, original_name, document_type, category, year, archival_code "
-                          "FROM records WHERE office=? AND upper(household)=upper(?) ORDER BY year, id",
-                          (office, key)).fetchall()
+                          "FROM records WHERE household IN (?, ?) AND office=? ORDER BY year, id",
+                          (key, key.lower(), office)).fetchall()
     return [dict(r) for r in rows]
 
 
@@ -164,7 +165,7 @@ def report_file(kind: str, fmt: str):
     if kind not in KIND_NAMES or fmt not in FORMATS:
         abort(404, description="没有这种报告或格式（可下载：完整性、规范化报告的 xlsx、docx、pdf）")
     f = filters()
-    rep = completeness(f) if kind == "completeness" else standardization(f)
+    rep = completeness(f, stale_ok=False) if kind == "completeness" else standardization(f, stale_ok=False)
     data = masked(rep.to_dict(), f["office"])
     with tempfile.TemporaryDirectory(prefix="minzheng-report-") as tmp:
         out = generators.render_report(data, fmt, Path(tmp) / f"report.{fmt}")

@@ -2,6 +2,7 @@
 who may look at which job, sending a file that belongs to a job, small form parsers."""
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from datetime import date
@@ -20,6 +21,8 @@ CACHE_SECONDS = 300          # a report is rebuilt at least this often, even whe
 CACHE_ENTRIES = 64
 _cache: dict = {}
 _cache_lock = threading.Lock()
+_rebuilding: set = set()
+log = logging.getLogger(__name__)
 
 
 def settings():
@@ -121,19 +124,44 @@ def state_token() -> tuple:
     return g.state_token
 
 
-def memo(kind: str, args: tuple, build):
+def memo(kind: str, args: tuple, build, *, stale_ok: bool = False):
     """build() once per archive state (state_token) for these arguments, shared by the requests of this
-    process: the reports over a whole county take seconds at 100,000 records, the pages must not."""
+    process: the reports over a whole county take seconds at 100,000 records, the pages must not.
+
+    stale_ok: when the archive has changed since the kept value was built, answer with that value at once
+    and build the new one in the background (the page shows when its figures were computed), so that an
+    ingest logging events every second does not make every view wait for a rebuild."""
     key = (str(settings().root), kind, args)
     token = state_token()
     now = time.monotonic()
     with _cache_lock:
         hit = _cache.get(key)
-    if hit is not None and hit[0] == token and now - hit[1] < CACHE_SECONDS:
-        return hit[2]
+        if hit is not None and now - hit[1] < CACHE_SECONDS:
+            if hit[0] == token:
+                return hit[2]
+            if stale_ok:
+                if key not in _rebuilding:
+                    _rebuilding.add(key)
+                    threading.Thread(target=_rebuild, args=(key, token, build), daemon=True,
+                                     name="mz-report").start()
+                return hit[2]
     value = build()
+    _keep(key, token, now, value)
+    return value
+
+
+def _keep(key, token, at: float, value) -> None:
     with _cache_lock:
-        _cache[key] = (token, now, value)
+        _cache[key] = (token, at, value)
         while len(_cache) > CACHE_ENTRIES:
             _cache.pop(min(_cache, key=lambda k: _cache[k][1]))
-    return value
+
+
+def _rebuild(key, token, build) -> None:
+    try:
+        _keep(key, token, time.monotonic(), build())
+    except Exception:
+        log.exception("后台重算报告失败；下次打开页面时重试")
+    finally:
+        with _cache_lock:
+            _rebuilding.discard(key)
