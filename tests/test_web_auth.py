@@ -419,6 +419,11 @@ def test_shared_password_failures_are_slowed_and_logged(tmp_path, monkeypatch):
     assert time.perf_counter() - t0 >= 0.2
     assert c.get("/", headers=auth("共用密码-青山-2026")).status_code == 200
     assert use_rows(s, action="login_failed")[0]["user_name"] == "（共用密码）"
+    monkeypatch.setattr("archive.web.auth.FAILED_LOGIN_DELAY", 0)
+    for _ in range(19):
+        assert c.get("/", headers=auth("guess-guess")).status_code == 401
+    r = c.get("/", headers=auth("共用密码-青山-2026"))        # 20 failures: even the right one waits now
+    assert r.status_code == 429 and "15 分钟" in html(r)
 
 
 # ------------------------------------------------------------------ TLS

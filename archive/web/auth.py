@@ -51,6 +51,7 @@ PUBLIC_ENDPOINTS = {"static", "auth.login", "auth.logout"}
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 FAILED_LOGIN_DELAY = 1.0       # seconds every failed login waits before its answer
 SHARED_NAME = "（共用密码）"
+SHARED_MAX_FAILURES = 20        # per address in 15 minutes, then even the right password waits
 
 __all__ = [
     "READER",
@@ -215,18 +216,20 @@ def _shared_password_user() -> User | None:
             given = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8").partition(":")[2]
         except (ValueError, UnicodeDecodeError):
             given = None
-    if given is not None and hmac.compare_digest(given.encode("utf-8"), _ctx().password.encode("utf-8")):
-        return READER
     conn = accounts_conn()
     now = time.time()
     recent = conn.execute("SELECT count(*) FROM login_failures WHERE address=? AND at>?",
                           (client_address(), now - accounts.LOCK_SECONDS)).fetchone()[0]
+    g.shared_refused = recent >= SHARED_MAX_FAILURES
+    if g.shared_refused:                        # refused before the password is even compared
+        return None
+    if given is not None and hmac.compare_digest(given.encode("utf-8"), _ctx().password.encode("utf-8")):
+        return READER
     if given is not None:
         conn.execute("INSERT INTO login_failures(at, name, address) VALUES (?,?,?)", (now, SHARED_NAME, client_address()))
         accounts.record_use(conn, User(None, SHARED_NAME, "anonymous"), client_address(), "login_failed", SHARED_NAME)
         log.warning("共用密码错误，来自 %s（15 分钟内第 %d 次）", client_address(), recent + 1)
         time.sleep(min(FAILED_LOGIN_DELAY * (1 + recent), 5.0))
-    g.shared_refused = recent >= 20
     return None
 
 
