@@ -14,13 +14,17 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from docx import Document
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 import archive
 import cli as cli_module
 import generators
 from archive.store.objects import store_file
+from generators.ledger import ledger_specs
 from generators.office.idnumber import mask_id
+from generators.office.model import Office, Recipient
 from generators.reports import render_report
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -612,3 +616,43 @@ def test_generate_all_for_an_empty_year_still_writes_the_office_documents(county
                                            today=TODAY)
     assert sorted(p.name for p in report.files) == ["QSZ-inspection.docx", "QSZ-roster.docx", "QSZ-rules.docx"]
     assert {s["kind"] for s in report.skipped} == {"ledger", "notice"}
+
+
+# ---------------------------------------------------------------- the year rule, for any dates
+@st.composite
+def recipients_with_dates(draw):
+    out = []
+    for i in range(draw(st.integers(1, 12))):
+        cat = draw(st.sampled_from(["DB", "TK", "FX", "YL", "LS", "JZ"]))
+        start = draw(st.one_of(st.none(), st.dates(date(2010, 1, 1), date(2030, 12, 31))))
+        end = None
+        if cat in ("DB", "TK", "FX") and draw(st.booleans()):
+            end = draw(st.dates(start or date(2010, 1, 1), date(2030, 12, 31)))
+        out.append(Recipient(category=cat, name=f"对象{i}", id_number=f"{i:018d}", village="甲村",
+                             household_size=draw(st.integers(1, 9)), amount=float(draw(st.integers(0, 50000))),
+                             start_date=start, area=draw(st.sampled_from(["城市", "农村"])), end_date=end))
+    return out
+
+
+@settings(max_examples=150, deadline=None)
+@given(recipients_with_dates())
+def test_each_recipient_is_on_the_ledgers_of_exactly_its_years(recipients):
+    """A one-off payment is on one year's ledger (none when undated); monthly aid on every year from its
+    start to its end; each year's totals are its rows' sums."""
+    office = Office(code="QSZ", name="青山镇", kind="镇", population=1, villages=["甲村"], recipients=recipients)
+    years = range(2008, 2033)
+    on = {id(r): [] for r in recipients}
+    for year in years:
+        for spec in ledger_specs(office, year):
+            for r in spec.recipients:
+                on[id(r)].append(year)
+            assert spec.households == len(spec.recipients)
+            assert spec.persons == sum(r.household_size for r in spec.recipients)
+            assert Decimal(str(spec.amount)) == sum((Decimal(str(r.amount)) for r in spec.recipients), Decimal(0))
+    for r in recipients:
+        if r.category in ("YL", "LS", "JZ"):
+            assert on[id(r)] == ([r.start_date.year] if r.start_date else [])
+        else:
+            first = r.start_date.year if r.start_date else years[0]
+            last = r.end_date.year if r.end_date else years[-1]
+            assert on[id(r)] == list(range(first, last + 1))
