@@ -187,6 +187,9 @@ def test_double_sided_every_document_starts_on_a_front_page(volumes):
     numbers = [(n, int(w.text)) for n in by_page for w in _number_words(pdf, n)]
     assert [k for _, k in numbers] == list(range(1, sum(parts[2:-1]) + 1))
     assert not {n for n, _ in numbers} & set(blank)
+    # and the notes sheet says how many there are, for whoever counts the sheets
+    notes = "".join(w.text for w in by_page[len(reader.pages)])
+    assert f"另有空白背面{len(blank)}页" in notes.replace(" ", ""), notes
 
 
 def test_double_sided_contents_list_gives_the_printed_page_numbers(volumes):
@@ -211,4 +214,6 @@ def test_single_sided_profile_inserts_no_blank_pages(volumes):
     assert v["blank_pages"] == 0
     firsts = [d["pdf_page"] for d in v["documents"]]
     assert firsts == [3 + d["first_page"] - 1 for d in v["documents"]]        # cover, contents, then documents
-    assert not [n for n, ws in _words_by_page(Path(v["pdf"])).items() if not ws]
+    by_page = _words_by_page(Path(v["pdf"]))
+    assert not [n for n, ws in by_page.items() if not ws]
+    assert not any("空白背面" in w.text for ws in by_page.values() for w in ws)

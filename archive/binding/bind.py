@@ -18,7 +18,7 @@ import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 from archive.common.cjk_font import build_fonts
 from archive.common.errors import MinzhengError, NotFoundError, UnknownCodeError
@@ -128,7 +128,7 @@ def check_codes(settings: Settings, conn, office: str, category: str) -> None:
             offices.setdefault(r["office"], "")
         if r["category"]:
             categories.setdefault(r["category"], "")
-    listing = lambda known: "、".join(f"{k}（{v}）" if v else k for k, v in known.items())  # noqa: E731
+    listing = lambda known: "、".join(f"{k}（{v}）" if v else k for k, v in known.items())
     if office not in offices:
         known = f"已有：{listing(offices)}。请用 --office 指定其中之一" if offices else \
             "档案中还没有任何民政办：请先用 minzheng office import 导入办公室数据，或导入文件时用 --office 指定机构"
@@ -294,7 +294,7 @@ def _record(settings, conn, prof, vol: VolumeInfo, dest: Path, written: Written,
     data = dest / PAYLOAD
     pdf, manifest, labels = data / f"{stem}.pdf", data / f"{stem}.xml", data / f"{stem}-labels.pdf"
     pages = len(PdfReader(str(pdf)).pages)
-    rel = lambda p: str(p.relative_to(settings.root))  # noqa: E731
+    rel = lambda p: str(p.relative_to(settings.root))
     cur = conn.execute(
         "INSERT INTO volumes(office, year, category, retention, seq, version, archival_code, pdf, manifest, pages, "
         "profile, created_at, superseded) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,0)",

@@ -64,3 +64,17 @@ def split_volumes(docs: list[SourceDoc], limit: int) -> list[list[SourceDoc]]:
         chunks[-1].append(d)
         count += n
     return [c for c in chunks if c]
+
+
+def blank_backs(parts: list[int], double_sided: bool) -> int:
+    """How many blank back pages a double-sided volume needs so that each part (pages per part: cover, contents
+    list, each document, notes, back cover) starts on a front page."""
+    if not double_sided:
+        return 0
+    blanks = at = 0
+    for n in parts:
+        if at % 2:
+            blanks += 1
+            at += 1
+        at += n
+    return blanks

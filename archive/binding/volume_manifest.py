@@ -21,7 +21,7 @@ def build_manifest(vol: VolumeInfo, *, profile_key: str, profile_name: str, crea
     their blank backs), `documents` numbered pages, `blank` unnumbered blank backs in the whole volume."""
     from lxml import etree
 
-    E = lambda tag, text=None, **attrs: _el(etree, tag, text, attrs)  # noqa: E731
+    E = lambda tag, text=None, **attrs: _el(etree, tag, text, attrs)
     root = etree.Element(f"{{{NS}}}volume", nsmap={None: NS}, schemaVersion="1")
     root.append(E("archivalCode", vol.archival_code))
     root.append(E("title", vol.title))

@@ -15,7 +15,7 @@ from pathlib import Path
 from archive.store import catalog
 from archive.store.bags import PAYLOAD, write_bag
 
-from .layout import PlacedPage, SourceDoc
+from .layout import PlacedPage, SourceDoc, blank_backs
 from .pdf_place import draw_form, page_as_form
 from .profiles import A4, Profile
 from .stamp import (
@@ -64,8 +64,12 @@ def write_volume(vdir: Path, vol: VolumeInfo, docs: list[SourceDoc], prof: Profi
     front_pdf, back_pdf, overlay_pdf = vdir / ".front.pdf", vdir / ".back.pdf", vdir / ".overlay.pdf"
     c = canvas.Canvas(str(front_pdf), pagesize=A4, initialFontName=fonts.serif)   # else Helvetica is referenced
     draw_cover(c, vol, prof, fonts)
-    draw_contents(c, vol, prof, fonts)
+    n_contents = draw_contents(c, vol, prof, fonts)
     c.save()
+    back_parts = [1, 1] if prof["volume"]["back_cover"] else [1]
+    blank = blank_backs([1, n_contents, *(len(d.pages) for d in docs), *back_parts], prof.double_sided)
+    if blank:                       # the notes sheet says so: a checker counting sheets finds them
+        vol.summary += f"\n双面打印，另有空白背面 {blank} 页，未编页号。"
     c = canvas.Canvas(str(back_pdf), pagesize=A4, initialFontName=fonts.serif)
     draw_notes(c, vol, prof, fonts)
     if prof["volume"]["back_cover"]:
