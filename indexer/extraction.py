@@ -304,6 +304,11 @@ def _xlsx(path: Path) -> Extraction:
                 if vals:
                     lines.append("  ".join(vals))
             pages.append(normalize("\n".join(lines)))
+    except ExtractError:
+        raise
+    except Exception as e:  # noqa: BLE001 - a sheet's XML or its compressed data is damaged
+        raise ExtractError(f"Excel 工作簿已损坏，第 {len(pages) + 1} 个工作表无法读取（{type(e).__name__}）；"
+                           "请用 Excel 或 WPS 打开检查后另存再导入")
     finally:
         wb.close()
     return Extraction(pages, "text" if any(pages) else "none", len(pages), None, [], rows_head(first_rows))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 from indexer.docmeta import HEAD_LINES, HeadLine
@@ -118,8 +119,8 @@ def ofd_read(path: Path) -> tuple[list[str], list[HeadLine]]:
                 pages.append(normalize("\n".join(ln.text for ln in lines)))
         except ExtractError:
             raise
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
-            raise ExtractError(f"OFD 文件已损坏（{type(e).__name__}）")
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as e:
+            raise ExtractError(f"OFD 文件已损坏，其中的压缩数据无法解开（{type(e).__name__}）；请取得完整的原件再导入")
     if not pages:
         raise ExtractError("OFD 文件没有任何页面")
     return pages, head

@@ -19,7 +19,12 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from archive.common.errors import MinzhengError
-from archive.common.textcodec import TextDecodeError, decode_text, looks_like_text, parse_date
+from archive.common.textcodec import (
+    TextDecodeError,
+    decode_text,
+    looks_like_text,
+    parse_date,
+)
 from archive.intake.manifest import load_manifest
 from indexer import guess_metadata, normalize
 from indexer.docmeta import HeadLine, find_dates, find_doc_number, guess_title

@@ -62,6 +62,26 @@ def _plausible(text: str) -> int:
     return len(_CJK.findall(text)) - 2 * len(_ODD_FOR_US.findall(text))
 
 
+_READABLE = re.compile("[\u0020-\u007e\n\r\t\f\u00a0-\u00ff\u2000-\u206f\u2460-\u24ff\u3000-\u303f"
+                       "\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
+
+
+def _utf16_by_reading(raw: bytes) -> str | None:
+    """Which UTF-16 a BOM-less text without zero bytes (all Chinese) is in: the one reading that is nearly
+    all CJK, CJK punctuation and ASCII (GB18030 bytes read as UTF-16 give Hangul, Yi and private-use)."""
+    if len(raw) < 8 or len(raw) % 2:
+        return None
+    fits = []
+    for enc in ("utf-16-le", "utf-16-be"):
+        try:
+            text = raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if len(_READABLE.findall(text)) >= 0.95 * len(text) and len(_CJK.findall(text)) >= 0.3 * len(text):
+            fits.append(enc)
+    return fits[0] if len(fits) == 1 else None
+
+
 def decode_text(raw: bytes) -> tuple[str, str]:
     """Return (text, encoding name). Raises TextDecodeError (a MinzhengError and a UnicodeDecodeError)
     when no encoding fits."""
@@ -71,12 +91,15 @@ def decode_text(raw: bytes) -> tuple[str, str]:
         if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
             return raw.decode("utf-16"), "utf-16"
         if b"\x00" in raw:
-            enc = _utf16_without_bom(raw)
+            enc = _utf16_without_bom(raw) or _utf16_by_reading(raw)
             if enc:
                 return raw.decode(enc), enc
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
+            enc = _utf16_by_reading(raw)
+            if enc:
+                return raw.decode(enc), enc
             return raw.decode("gb18030"), "gb18030"
         if _ODD_FOR_US.search(text):          # 元 in GB18030 (D4 AA) is also Ԫ in UTF-8
             try:
@@ -93,9 +116,10 @@ def decode_text(raw: bytes) -> tuple[str, str]:
 def looks_like_text(head: bytes) -> bool:
     """A sample of a file decodes as text in one of ENCODINGS, or is UTF-16 (a character cut at the end is
     allowed)."""
+    even = head[:len(head) // 2 * 2]
     if b"\x00" in head:
-        even = head[:len(head) // 2 * 2]
-        enc = "utf-16" if head.startswith((b"\xff\xfe", b"\xfe\xff")) else _utf16_without_bom(even)
+        enc = ("utf-16" if head.startswith((b"\xff\xfe", b"\xfe\xff"))
+               else _utf16_without_bom(even) or _utf16_by_reading(even))
         if enc is None:
             return False
         try:
@@ -111,7 +135,7 @@ def looks_like_text(head: bytes) -> bool:
                 return True       # a character cut by the end of the sample
             continue
         return True
-    return False
+    return _utf16_by_reading(even) is not None
 
 
 def _han_number(s: str) -> int:

@@ -5,7 +5,9 @@ Each refusal is a `RejectedFile` with a Chinese reason that says what to do.
 """
 from __future__ import annotations
 
+import logging
 import os
+import warnings
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -155,10 +157,13 @@ def check_limits(path: Path | str, kind: str, limits: Limits | None = None) -> d
     limits = limits or Limits()
     if kind in ("docx", "xlsx", "ofd"):
         return _check_zip(path, limits)
-    if kind in ("tiff", "image"):
-        return _check_image(path, limits)
-    if kind == "pdf":
-        return _check_pdf(path)
+    with warnings.catch_warnings():       # a damaged header makes PIL and pypdf warn in English on stderr
+        warnings.simplefilter("ignore")
+        logging.getLogger("pypdf").setLevel(logging.ERROR)
+        if kind in ("tiff", "image"):
+            return _check_image(path, limits)
+        if kind == "pdf":
+            return _check_pdf(path)
     if kind == "text" and path.stat().st_size > limits.max_text_bytes:
         raise RejectedFile(path, f"文本文件过大（{path.stat().st_size / 2**20:.0f} MB，上限 "
                                  f"{limits.max_text_bytes / 2**20:.0f} MB）；请拆分后导入，或调整 minzheng.toml 中 "

@@ -6,6 +6,7 @@ import logging
 import multiprocessing
 import os
 import tempfile
+import warnings
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -22,10 +23,13 @@ log = logging.getLogger(__name__)
 
 def extract_worker(obj: str, kind: str, ocr_name: str | None, jobs: int, max_pixels: int) -> dict:
     """Stage extract_text, in a worker process (or inline). Returns plain data or {"error": 原因}."""
+    # a damaged file makes the readers warn in English on stderr; the file's fate is reported in Chinese
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         ocr = get_ocr_engine(ocr_name) if ocr_name else None
         # objects have no extension, but some readers (openpyxl, LibreOffice) go by it: give them a named link
-        with tempfile.TemporaryDirectory(prefix="minzheng-extract-") as tmp:
+        with tempfile.TemporaryDirectory(prefix="minzheng-extract-") as tmp, warnings.catch_warnings():
+            warnings.simplefilter("ignore")
             link = Path(tmp) / f"original.{EXTENSIONS.get(kind, kind)}"
             os.symlink(os.path.abspath(obj), link)
             ex = extract(link, kind, ocr=ocr, jobs=jobs, max_image_pixels=max_pixels)
@@ -37,7 +41,7 @@ def extract_worker(obj: str, kind: str, ocr_name: str | None, jobs: int, max_pix
         return {"error": "文件内容过大，提取文字时内存不足；请拆分后导入"}
     except Exception as e:                      # a library choking on a malformed file
         log.debug("extract_text failed", exc_info=True)
-        return {"error": f"无法提取文字，文件可能已损坏（{type(e).__name__}: {str(e)[:120]}）"}
+        return {"error": f"无法提取文字，文件可能已损坏（{type(e).__name__}）；请用原来的软件打开检查，另存后再导入"}
     return {"pages": list(ex.pages), "text_source": ex.text_source,
             "page_count": ex.page_count or len(ex.pages), "encoding": ex.encoding, "notes": list(ex.notes or []),
             "head": [tuple(h) for h in ex.head or []]}
