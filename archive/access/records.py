@@ -25,7 +25,7 @@ REVIEW_MARK = "（待核）"
 
 
 def _get(settings, key) -> dict:
-    conn = catalog.connect(settings.catalog_path)
+    conn = catalog.connect(settings.catalog_url)
     try:
         rec = catalog.record(conn, str(key).strip())
     finally:

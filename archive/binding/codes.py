@@ -79,7 +79,7 @@ def assign_codes(settings: Settings, *, office: str | None = None, year: int | N
     """Give every record in the selection without a 档号 the next 件号 of its class (date order)."""
     own = conn is None
     if own:
-        conn = catalog.connect(settings.catalog_path)
+        conn = catalog.connect(settings.catalog_url)
     try:
         return _assign(settings, conn, office, year, category, retention)
     finally:

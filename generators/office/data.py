@@ -62,7 +62,7 @@ def import_office_data(settings, source_dir) -> County:
     county, problems, files = read_county(source, settings.county_name)
     if problems:
         raise DataError("办公室数据有误，未写入任何内容", problems=problems)
-    conn = catalog.connect(settings.catalog_path)
+    conn = catalog.connect(settings.catalog_url)
     try:
         with catalog.transaction(conn):
             for o in county.offices:
