@@ -76,7 +76,7 @@ def volumes_needing_rebind(conn, *, office: str | None = None, year: int | None 
 
 def history_of(settings, key) -> list[dict]:
     """`record_history` for a record id or 档号 (NotFoundError when there is no such record)."""
-    conn = catalog.connect(settings.catalog_path)
+    conn = catalog.connect(settings.catalog_url)
     try:
         rec = catalog.record(conn, str(key).strip())
         if rec is None:
@@ -88,7 +88,7 @@ def history_of(settings, key) -> list[dict]:
 
 def stale_volumes(settings, *, office: str | None = None, year: int | None = None) -> list[dict]:
     """`volumes_needing_rebind` of the root."""
-    conn = catalog.connect(settings.catalog_path)
+    conn = catalog.connect(settings.catalog_url)
     try:
         return volumes_needing_rebind(conn, office=office, year=year)
     finally:

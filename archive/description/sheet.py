@@ -91,7 +91,7 @@ def export_catalog(settings, out: Path | str, *, office=None, year=None, categor
     out = Path(out)
     if out.suffix.lower() != ".xlsx":
         raise DataError(f"导出文件应以 .xlsx 结尾，现为 {out.name}")
-    conn = catalog.connect(settings.catalog_path)
+    conn = catalog.connect(settings.catalog_url)
     try:
         recs = select_records(conn, office=office, year=year, category=category)
         offices = sorted(r["code"] for r in conn.execute("SELECT code FROM offices"))
@@ -200,7 +200,7 @@ def import_catalog(settings, path: Path | str, *, user: str, force: bool = False
         raise DataError(f"{path.name} 是空的；请用 minzheng catalog export 导出的表格改正后再导入")
     cols = _columns(path, rows[0])
     result = ImportResult(path, 0, checked_only=check_only)
-    conn = catalog.connect(settings.catalog_path)
+    conn = catalog.connect(settings.catalog_url)
     try:
         rules = Rules.load(settings, conn)
         with catalog.transaction(conn):
