@@ -116,3 +116,11 @@ def test_search_path_loads_no_pdf_ocr_or_word_library():
             "if m in sys.modules]; print(bad); sys.exit(1 if bad else 0)")
     r = subprocess.run([sys.executable, "-c", code], cwd=PROJECT, capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_the_catalog_is_opened_through_its_url():
+    """Every connection goes through settings.catalog_url, so a root on PostgreSQL works everywhere."""
+    offenders = [f"{p.relative_to(PROJECT)}:{i}" for _, p in ALL
+                 for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+                 if "catalog.connect(" in line and "catalog_path" in line]
+    assert not offenders, offenders
