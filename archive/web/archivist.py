@@ -54,8 +54,10 @@ def profiles() -> list[str]:
 
 
 def review_list(office: str | None, year: int | None) -> list[dict]:
-    """The 待核 queue (archive.description), kept while the archive stays the same."""
-    return memo("review", (office, year), lambda: description.review_list(settings(), office=office, year=year))
+    """The 待核 queue (archive.description) of the whole county, kept while the archive stays the same, and
+    the part of it for one office and year."""
+    rows = memo("review", (), lambda: description.review_list(settings()))
+    return [r for r in rows if (office is None or r["office"] == office) and (year is None or r["year"] == year)]
 
 
 def recent(kind: str) -> list[jobs.Job]:

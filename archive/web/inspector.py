@@ -113,14 +113,23 @@ def _query(f: dict) -> dict:
 def office_page(office: str):
     office = check_office(office)
     f = {**filters(), "office": office}
-    rep = completeness(f).to_dict()
-    households = masked(_missing_by_household(rep["offices"][0]), office)   # tokens made from the full keys
-    rep = masked(rep, office)
-    o = rep["offices"][0]
+    rep, entry = office_entry(f, office)
+    households = masked(_missing_by_household(entry), office)     # tokens made from the full keys
+    o = masked(entry, office)
     log_use("report_view", f"completeness:{office}", office=office, year=f["year"], category=f["category"])
-    return render_template("inspector_office.html", o=o, f=f, households=households, rep=rep,
+    return render_template("inspector_office.html", o=o, f=f, households=households, generated_at=rep["generated_at"],
                            offices=office_names(), classes=generators.AID_CLASSES, formats=FORMATS,
                            kinds=KIND_NAMES, query=_query(f))
+
+
+def office_entry(f: dict, office: str) -> tuple[dict, dict]:
+    """(the county report, this office's part of it): one report kept for the whole county serves the
+    dashboard and every office's and household's page."""
+    rep = completeness({**f, "office": None}).to_dict()
+    for o in rep["offices"]:
+        if o["code"] == office:
+            return rep, o
+    abort(404, description=f"完整性报告里没有机构 {office}（本县的民政办数据中没有这个机构）")
 
 
 def _missing_by_household(o: dict) -> list[dict]:
@@ -140,9 +149,9 @@ def _missing_by_household(o: dict) -> list[dict]:
 def household_page(office: str, category: str, token: str):
     office = check_office(office)
     category = form_code(category, generators.AID_CLASSES, "救助类别", required=True)
-    f = {**filters(), "office": office, "category": None}      # the office page's report, already kept
-    rep = completeness(f).to_dict()
-    found = [h for h in _missing_by_household(rep["offices"][0]) if h["token"] == token and h["category"] == category]
+    f = {**filters(), "office": office, "category": None}
+    _, entry = office_entry(f, office)
+    found = [h for h in _missing_by_household(entry) if h["token"] == token and h["category"] == category]
     if not found:
         abort(404, description="该户在所选范围内没有缺少的材料（或该户不存在）。请返回机构页面重新选择。")
     h = found[0]
