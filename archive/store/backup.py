@@ -119,14 +119,18 @@ def _copy_rest(settings, dest: Path, report: BackupReport) -> None:
             report.skipped.append(name)
             continue
         target = dest / name
-        if entry.is_dir() and not entry.is_symlink():
-            shutil.copytree(entry, target, ignore=_ignore_temp, symlinks=True)
-            files = [p for p in target.rglob("*") if p.is_file()]
-        elif entry.is_file():
-            shutil.copy2(entry, target)
-            files = [target]
-        else:
-            continue
+        try:
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.copytree(entry, target, ignore=_ignore_temp, symlinks=True)
+                files = [p for p in target.rglob("*") if p.is_file()]
+            elif entry.is_file():
+                shutil.copy2(entry, target)
+                files = [target]
+            else:
+                continue
+        except (shutil.Error, OSError) as e:
+            first = e.args[0][0] if isinstance(e, shutil.Error) and e.args and e.args[0] else e
+            raise MinzhengError(f"复制 {name} 时出错：{first}。备份不完整，请换一个新目录重新运行 minzheng backup") from None
         report.files[name] = len(files)
         report.file_bytes += sum(p.stat().st_size for p in files)
 
