@@ -484,3 +484,39 @@ def test_behind_a_proxy_only_loopback_and_only_with_accounts():
         check_proxied("0.0.0.0", True)
     with pytest.raises(ConfigError, match="必须先建立账号"):
         check_proxied("127.0.0.1", False)
+
+
+def test_next_and_host_properties(tmp_path):
+    """Whatever `next=` says, the login never sends the browser off this server; whatever Host says, only the
+    allowed names pass (property-based)."""
+    from hypothesis import given
+    from hypothesis import settings as hsettings
+    from hypothesis import strategies as st
+
+    from archive.web.login import _safe_next
+
+    root = tmp_path / "r"
+    archive.init_root(root, sample=True)
+    app = archive.create_app(archive.load_settings(root), allowed_hosts=["dangan.example"])
+    chars = st.sampled_from(list("/\\\\:.@?#%\t\n\r ahttpsevil") + ["\u3000", "\x00", "\u200b"])
+
+    @hsettings(max_examples=300, deadline=None)
+    @given(st.text(chars, max_size=20))
+    def nexts(target):
+        with app.test_request_context("/login"):
+            out = _safe_next(target)
+        assert out == "/" or (out == target and out.startswith("/") and not out.startswith("//")
+                              and not any(c.isspace() or c == "\\" or ord(c) < 32 for c in out))
+
+    @hsettings(max_examples=300, deadline=None)
+    @given(st.text(st.sampled_from(list("abcdlohstxmpe.:[]1270-")), max_size=30))
+    def hosts(host):
+        c = app.test_client()
+        r = c.get("/login", headers={"Host": host})
+        bare = host.lower().rsplit(":", 1)[0] if host.count(":") == 1 else host.lower()
+        bare = bare[1:].split("]")[0] if bare.startswith("[") else bare
+        if r.status_code != 400:
+            assert bare.rstrip(".") in {"dangan.example", "localhost", "localhost.localdomain", "127.0.0.1", "::1"}
+
+    nexts()
+    hosts()
