@@ -4,7 +4,6 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,8 @@ from corpus import (
 )
 
 import cli as cli_module
+from archive.store import catalog
+from archive.store.config import load_settings
 
 INGEST = ("ingest", "--jobs", "1", "--no-ocr")
 
@@ -37,9 +38,8 @@ def sha(p: Path) -> str:
 
 
 def db(root):
-    conn = sqlite3.connect(Path(root) / "catalog.sqlite3")
-    conn.row_factory = sqlite3.Row
-    return conn
+    """The root's catalog, SQLite or PostgreSQL (rows by name and position either way)."""
+    return catalog.connect(load_settings(root).catalog_url)
 
 
 @pytest.fixture(scope="module")
