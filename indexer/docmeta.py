@@ -185,6 +185,15 @@ def guess_title(head) -> str | None:
     return None
 
 
+_CITING = re.compile(r"依照|依据|根据|按照|参照|执行|贯彻|落实|[、，,；;：:和与及《]$")
+
+
+def _in_sentence(text: str, start: int) -> bool:
+    """Does the text before `start` (back to the last sentence end or line break) cite what follows?"""
+    before = re.split(r"[。！？!?\n]", text[max(0, start - 40):start])[-1]
+    return bool(_CITING.search(before))
+
+
 def _author(title: str) -> str | None:
     """The issuing body that leads a `…关于…` title: 青山县民政局关于… → 青山县民政局."""
     m = re.match(rf"([{_H}、]{{2,30}}?(?:{_BODY_SUFFIX}))关于", title)
@@ -210,9 +219,11 @@ def guess_metadata(text: str, head=None) -> dict:
     start = text[:4000]
     title = guess_title(head)
     if title is None or not TITLE_LINE.match(title):
-        m = TITLE.search(start) or TITLE_PLAIN.search(start)
+        # not a sentence of the body that names a document (第四条 依照国务院、中央军事委员会关于…的规定)
+        m = next((m for pattern in (TITLE, TITLE_PLAIN) for m in pattern.finditer(start)
+                  if not _CLAUSE.match(m.group(0)) and not _in_sentence(start, m.start())), None)
         # a plain first line that holds a 关于 title and more ("…的通知 正文") gives way to that title
-        if m and (title is None or (not head_has_structure(head) and m.group(0) in title)):
+        if m and (title is None or (not head_has_structure(head) and title.startswith(m.group(0)))):
             found = m.group(1) if m.re is TITLE else m.group(0)
             body = m.group(2) if m.re is TITLE else m.group(1)
             if body:
@@ -223,7 +234,7 @@ def guess_metadata(text: str, head=None) -> dict:
     if title is None:
         for line in text.splitlines():
             line = line.strip()
-            if 4 <= len(line) <= 40 and not DOC_NUMBER.search(line):
+            if 4 <= len(line) <= 40 and _titleish(line):
                 title = line
                 break
     author = _author(title) if title else None

@@ -56,13 +56,23 @@ def _docx_line(p, default: float) -> HeadLine | None:
     text = p.text
     if not text.strip():
         return None
+    try:
+        return _docx_layout(p, text, default)
+    except Exception:  # a value python-docx does not know (LibreOffice writes jc="start")
+        log.debug("Word 段落的版式读取失败", exc_info=True)
+        return HeadLine(text)
+
+
+def _docx_layout(p, text: str, default: float) -> HeadLine:
     style = p.style
     name = (getattr(style, "name", "") or "").lower()
     runs = [r for r in p.runs if r.text.strip()]
     sizes = [r.font.size.pt for r in runs if r.font.size]
     size = max(sizes) if sizes else (_style_size(style) or default)
     bold = bool(runs) and all(r.bold or (r.bold is None and style is not None and style.font.bold) for r in runs)
-    align = p.alignment if p.alignment is not None else getattr(style.paragraph_format, "alignment", None)
+    align = p.alignment
+    if align is None and style is not None:
+        align = style.paragraph_format.alignment
     centred = align is not None and int(align) == 1
     heading = name.startswith(_HEADING_STYLES) or (centred and (bold or size > default + 1))
     return HeadLine(text, size, heading)

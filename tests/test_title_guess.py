@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from title_corpus import FILE_KIND, build, write
 
 import cli as cli_module
-from indexer import extract, guess_metadata
+from indexer import extract, guess_metadata, normalize
 
 STATUTE = [("中华人民共和国人民防空法", "title"),
            ("（1996年10月29日第八届全国人民代表大会常务委员会第二十二次会议通过）", "meta"),
@@ -97,3 +97,29 @@ def test_ingest_uses_the_layout(tmp_path, invoke):
     title, review = conn.execute("SELECT title, needs_review FROM records").fetchone()
     conn.close()
     assert title == "中华人民共和国人民防空法" and "title" in json.loads(review)
+
+
+def test_layout_values_python_docx_does_not_know(tmp_path):
+    """LibreOffice (which reads every .doc for us) writes <w:jc w:val="start"/>: the head is still read."""
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    d = docx.Document()
+    for text, _ in STATUTE:
+        p = d.add_paragraph(text)
+        jc = OxmlElement("w:jc")
+        jc.set(qn("w:val"), "start")
+        p._p.get_or_add_pPr().append(jc)
+    path = tmp_path / "转换后.docx"
+    d.save(str(path))
+    ex = extract(path, "docx")
+    assert [h.text for h in ex.head[:2]] == [STATUTE[0][0], STATUTE[1][0]]
+    assert guess_metadata("\n".join(ex.pages), head=ex.head)["title"] == "中华人民共和国人民防空法"
+
+
+def test_normalised_text_alone_never_gives_an_article(tmp_path):
+    """Without the layout (text already joined for the index) an article sentence is never the title."""
+    text = normalize("\n".join(t for t, _ in STATUTE))
+    title = guess_metadata(text)["title"]
+    assert title is None or not title.startswith(("第", "中央军事委员会"))
