@@ -37,14 +37,16 @@ KIND_NAMES = {"completeness": "档案完整性报告", "standardization": "规�
 
 def masked(obj, office: str | None = None):
     """The report as the current user may see it: every ID number masked unless they need it."""
-    if sees_full_ids(current_user(), office):
-        return obj
+    return obj if sees_full_ids(current_user(), office) else _mask_all(obj)
+
+
+def _mask_all(obj):
     if isinstance(obj, str):
         return mask_ids(obj)
     if isinstance(obj, list):
-        return [masked(x, office) for x in obj]
+        return [_mask_all(x) for x in obj]
     if isinstance(obj, dict):
-        return {k: masked(v, office) for k, v in obj.items()}
+        return {k: _mask_all(v) for k, v in obj.items()}
     return obj
 
 
@@ -115,7 +117,9 @@ def office_page(office: str):
     f = {**filters(), "office": office}
     rep, entry = office_entry(f, office)
     households = masked(_missing_by_household(entry), office)     # tokens made from the full keys
-    o = masked(entry, office)
+    o = {k: entry[k] for k in ("code", "name", "households", "complete", "percent", "missing_count")}
+    o["classes"] = [{k: cl[k] for k in ("category", "name", "required", "households", "complete", "percent")}
+                    | {"missing": len(cl["missing"])} for cl in entry["classes"]]
     log_use("report_view", f"completeness:{office}", office=office, year=f["year"], category=f["category"])
     return render_template("inspector_office.html", o=o, f=f, households=households, generated_at=rep["generated_at"],
                            offices=office_names(), classes=generators.AID_CLASSES, formats=FORMATS,
