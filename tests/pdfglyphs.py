@@ -47,11 +47,13 @@ def _parse_tounicode(data: bytes) -> dict[int, str]:
     out: dict[int, str] = {}
 
     def uni(hexstr: str) -> str:
-        b = bytes.fromhex(hexstr)
-        try:
-            return b.decode("utf-16-be")
-        except UnicodeDecodeError:
-            return ""
+        if len(hexstr) % 4 == 0:
+            try:
+                return bytes.fromhex(hexstr).decode("utf-16-be")
+            except UnicodeDecodeError:
+                pass
+        value = int(hexstr, 16) if hexstr else -1        # some writers put the code point itself: <20BB7>
+        return chr(value) if 0 <= value <= 0x10FFFF else ""
 
     text = data.decode("latin-1")
     for block in re.findall(r"beginbfchar(.*?)endbfchar", text, re.DOTALL):
