@@ -166,10 +166,11 @@ def household_page(office: str, category: str, token: str):
 
 
 def _household_records(key: str, office: str) -> list[dict]:
-    rows = conn().execute("SELECT id, title, original_name, document_type, category, year, archival_code "
-                          "FROM records WHERE household IN (?, ?) AND office=? ORDER BY year, id",
-                          (key, key.lower(), office)).fetchall()
-    return [dict(r) for r in rows]
+    # by the household index alone (with the office in the WHERE clause SQLite picks the office index and
+    # reads every record of the office), then keep this office's
+    rows = conn().execute("SELECT id, title, original_name, document_type, category, year, archival_code, office "
+                          "FROM records WHERE household IN (?, ?) ORDER BY year, id", (key, key.lower())).fetchall()
+    return [dict(r) for r in rows if r["office"] == office]
 
 
 @bp.get("/report/<kind>.<fmt>")
