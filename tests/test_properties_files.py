@@ -8,7 +8,14 @@ import os
 import re
 
 import pytest
-from corpus import render_page, write_docx, write_ofd, write_text_pdf, write_tiff, write_xlsx
+from corpus import (
+    render_page,
+    write_docx,
+    write_ofd,
+    write_text_pdf,
+    write_tiff,
+    write_xlsx,
+)
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
