@@ -138,7 +138,8 @@ def record(i: int, size: int = 1500) -> dict:
 def index_doc(r: dict):
     from indexer import IndexDoc
     return IndexDoc(record_id=r["id"], title=r["title"], pages=r["pages"], doc_number=r["doc_number"],
-                    office=r["office"], category=r["category"], year=r["year"], retention=r["retention"])
+                    office=r["office"], category=r["category"], year=r["year"], retention=r["retention"],
+                    doc_date=r["doc_date"])
 
 
 def typical_queries(n: int, corpus_size: int, seed: int = 99) -> list[str]:

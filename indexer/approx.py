@@ -1,9 +1,9 @@
 """Approximate matching: a term whose characters were partly misread (OCR) is still found.
 
-A term of four or more characters matches approximately at one place in a text when one of its
-bigrams occurs there (a run of two or more characters in the query's order) and, compared character
-by character from that place, at least RATIO of its characters agree (one misread character inside
-临时救助 leaves 3 of 4), allowing one character inserted or dropped inside the term. Under
+A term of four or more characters matches approximately where it occurs with one inner character
+misread, dropped or one too many: all its other characters in order, in two runs of one or more
+bigrams, so at least 3 of 4 characters (RATIO) agree — the index finds such records with gapped
+phrase queries (indexer.plan), one regular expression per term confirms them here. Under
 RULE = "bigrams" the share of the term's bigrams found in place must reach RATIO instead (the
 literal rule, which loses every 4–8 character term with one inner misread; benchmarks/search.py
 measures both).
@@ -14,9 +14,9 @@ import functools
 import re
 
 from indexer.normalize import CJK_RANGES
-from indexer.plan import approximable
+from indexer.plan import approximable, inner_positions
 from indexer.query import Query
-from indexer.snippet import WINDOW, window
+from indexer.snippet import WINDOW, phrase_regex, window
 from indexer.tokens import squash
 
 RATIO = 0.75
@@ -77,11 +77,45 @@ def squashed(text: str) -> str:
     return _NOT_SEARCHABLE.sub("", text.lower())
 
 
+_SEP = r"[\W_]*"
+
+
+@functools.lru_cache(maxsize=256)
+def one_edit_regex(term: str) -> re.Pattern:
+    """The term with one inner character misread, dropped or doubled by an extra one, in normalized
+    text (anything unsearchable allowed between characters, as for an exact phrase)."""
+    def seq(chars: str) -> str:
+        return _SEP.join(re.escape(c) for c in chars)
+    alts = []
+    for j in inner_positions(term):
+        left, right = seq(term[:j]), seq(term[j + 1:])
+        alts.append(f"{left}{_SEP}\\w{_SEP}{right}")                   # misread
+        alts.append(f"{left}{_SEP}{right}")                              # dropped
+        alts.append(f"{seq(term[:j + 1])}{_SEP}\\w{_SEP}{right}")        # one character too many
+    return re.compile("|".join(f"(?:{a})" for a in alts), re.IGNORECASE)
+
+
+def _place(t, term: str, texts: list[str], scope) -> tuple[float, tuple | None]:
+    """(share, (text index, start, end)) of the best approximate place of a term."""
+    if RULE == "chars":
+        rx = one_edit_regex(term)
+        for i in scope:
+            m = rx.search(texts[i]) if texts[i] else None
+            if m:
+                return (len(term) - 1) / len(term), (i, m.start(), m.end())
+        return 0.0, None
+    best, spot = 0.0, None
+    for i in scope:
+        share, s, e = best_match(term, squashed(texts[i]))
+        if share > best:
+            best, spot = share, (i, s, e, "squashed")
+    return best, spot
+
+
 def approx_hit(q: Query, title: str, meta: str, pages: list[str]):
     """(share, page or None, snippet, highlight spans) when every term group of the query matches
     (strictly or approximately) and at least one only approximately; else None."""
     texts = [title, meta] + list(pages)
-    sq = [squashed(t) for t in texts]
     worst, spot = 1.0, None
     for g in q.groups:
         best_g, spot_g = 0.0, None
@@ -91,29 +125,29 @@ def approx_hit(q: Query, title: str, meta: str, pages: list[str]):
                 break
             term = squash(t.text)
             scope = range(1) if t.field == "title" else range(len(texts))
-            if any(term in sq[i] for i in scope):
+            exact = phrase_regex(term)
+            if any(texts[i] and exact.search(texts[i]) for i in scope):
                 best_g = 1.0
                 break
             if not approximable(t):
                 continue
-            for i in scope:
-                share, s, e = best_match(term, sq[i])
-                if share > best_g:
-                    best_g, spot_g = share, (i, s, e)
+            share, where = _place(t, term, texts, scope)
+            if share > best_g:
+                best_g, spot_g = share, where
         if best_g < RATIO:
             return None
         if best_g < worst:
             worst, spot = best_g, spot_g
     if spot is None:
         return None                               # everything matched strictly: not an approximate hit
-    i, s, e = spot
+    i, start, end = spot[:3]
     text = texts[i]
-    pos = [m.start() for m in _SEARCHABLE.finditer(text.lower())]
-    if not pos or len(pos) != len(sq[i]):
-        return worst, None, title[:WINDOW], []
-    start, end = pos[max(0, min(s, len(pos) - 1))], pos[max(0, min(e, len(pos)) - 1)] + 1
+    if len(spot) > 3:                             # offsets in the squashed text: back to the text's own
+        pos = [m.start() for m in _SEARCHABLE.finditer(text.lower())]
+        if not pos:
+            return worst, None, title[:WINDOW], []
+        start, end = pos[max(0, min(start, len(pos) - 1))], pos[max(0, min(end, len(pos)) - 1)] + 1
     if i < 2:
         return worst, None, title[:WINDOW], ([(start, end)] if i == 0 and end <= WINDOW else [])
     ws, we = window(text, start, end)
-    snip = text[ws:we].replace("\n", " ")
-    return worst, i - 1, snip, [(start - ws, end - ws)]
+    return worst, i - 1, text[ws:we].replace("\n", " "), [(start - ws, end - ws)]

@@ -24,13 +24,13 @@ from typing import Iterable
 from indexer.approx import approx_hit
 from indexer.errors import SearchIndexError
 from indexer.normalize import normalize
-from indexer.plan import FIELD_BONUS, SORTS, approx_plan, strict_plan, tier_plan
+from indexer.plan import FIELD_BONUS, SORTS, approx_plan, strict_plan, tier_plan, title_nodes
 from indexer.query import Query, parse_query
 from indexer.snippet import make_snippet, mark
 from indexer.tokens import date_key, fold_doc_number, stream, unigrams
 
 APPROX_BELOW = 10          # approximate matches are looked for when fewer strict matches than this
-APPROX_CANDIDATES = 300    # records (by bigram overlap) checked for an approximate match
+APPROX_CANDIDATES = 200    # records (by bigram overlap) checked for an approximate match
 SCHEMA_VERSION = "2"       # written to index_dir/SCHEMA_FILE; an older index must be rebuilt
 SCHEMA_FILE = "minzheng-schema.txt"
 
@@ -119,7 +119,7 @@ class Results:
     hits: list[Hit]
     strict: int = 0
     approximate: int = 0
-    counted: bool = True       # False: `strict` is a lower bound (count_cap reached)
+    counted: bool = True       # False: `strict` is a lower bound (counting stopped: count_cap)
     sort: str = "relevance"
 
 
@@ -203,7 +203,9 @@ class Index(ABC):
               approximate: bool = True, count_cap: int | None = None, ids_only: bool = False) -> Results:
         """Records matching the query (parsed with `indexer.query.parse_query` when a string; its
         QueryError names the position of a mistake), filtered, in `sort` order, hits offset…offset+limit.
-        An empty query lists every record passing the filters. count_cap: stop counting past it.
+        An empty query lists every record passing the filters. count_cap: the total need not be exact
+        past it (Results.counted says whether it is); a page of records holding every term in 题名/文号
+        is then found without scoring the others.
         ids_only: strict matches only, hits without snippets (for facets and exports)."""
         if sort not in SORTS:
             raise ValueError(f"sort must be one of {SORTS}")
@@ -216,6 +218,10 @@ class Index(ABC):
         want = offset + limit
         if q.browse and sort == "relevance":
             sort = "code"                      # nothing to rank by: 档号 order
+        if sort == "relevance" and count_cap is not None and not q.browse and not ids_only:
+            quick = self._top_tier_only(q, filters, offset, want)
+            if quick is not None:
+                return quick
         plan = strict_plan(q, filters)
         if ids_only:
             total, cands = self._execute(plan, limit=want, sort=sort, count=True, load_from=want)
@@ -234,6 +240,22 @@ class Index(ABC):
             approx = self._approximate(q, filters, sort, {c.record_id for c in cands})
             hits = (hits + approx[max(0, offset - total):])[:limit] if want > total else hits
         return Results(total + len(approx), hits, strict=total, approximate=len(approx), counted=counted, sort=sort)
+
+    def _top_tier_only(self, q: Query, filters: dict, offset: int, want: int) -> Results | None:
+        """When the total need not be exact: if enough records hold every term group in 题名/文号, the
+        page comes from them alone (by date, then 档号) — the body of the other records is never scored.
+        The total is then only those records (a lower bound)."""
+        n = len(title_nodes(q))
+        plan = tier_plan(q, filters, n)
+        if plan is None:
+            return None
+        top, cands = self._execute(plan, limit=want, sort="date", count=True)
+        if top < want:
+            return None
+        cands = sorted(cands, key=lambda c: _sort_key("date", json.loads(c.data)))
+        texts = q.text_terms()
+        hits = [self._hit(c, texts, False) for c in cands[offset:want]]
+        return Results(top, hits, strict=top, counted=False, sort="relevance")
 
     def _tiered(self, q: Query, filters: dict, cands: list[Candidate], want: int) -> list[Candidate]:
         """Relevance order: records holding more term groups in 题名/文号 first; among those every record

@@ -3,6 +3,8 @@
     ("match", field, QueryTerms)      the term's tokens as a phrase in a positional field; its
                                       one-character runs in `uni` (field "all") or in the field itself
     ("any", field, tokens)            at least one of the tokens (candidates for approximate matching)
+    ("gapped", field, variants)       any of the variants, each ([(offset, token)] a phrase with gaps,
+                                      (characters that must also occur, anywhere))
     ("raw", field, value)             an exact value (office, category, retention, household, doctype)
     ("int", field, value)             an exact number (year)
     ("prefix", field, text)           a value starting with text (档号)
@@ -13,12 +15,16 @@
 """
 from __future__ import annotations
 
+import re
+
+from indexer.normalize import CJK_RANGES
 from indexer.query import Query, Term
 from indexer.tokens import fold_doc_number, query_terms, squash
 
 SORTS = ("relevance", "date", "-date", "code")
 FIELD_BONUS = 10_000.0          # per term group found in 题名 or 文号: far above any BM25 score of a few terms
 TEXT_FIELDS = {"": "all", "title": "title_tok", "author": "author_tok", "doc_number": "docno_tok"}
+_IDEOGRAPH = re.compile(rf"[{CJK_RANGES}]")
 APPROX_MIN_CHARS = 4            # shorter terms are matched strictly only (3 of 4 characters is the least)
 
 
@@ -30,8 +36,15 @@ def term_node(t: Term):
     return ("match", TEXT_FIELDS[t.field], query_terms(t.text))
 
 
+def inner_positions(term: str) -> list[int]:
+    """Where a misread is looked for: the inner Chinese characters (a different digit or letter makes a
+    different 文号, date or amount, not a misread one)."""
+    return [j for j in range(1, len(term) - 1) if _IDEOGRAPH.match(term[j])]
+
+
 def approximable(t: Term) -> bool:
-    return t.field in ("", "title") and not t.exact and len(squash(t.text)) >= APPROX_MIN_CHARS
+    sq = squash(t.text)
+    return t.field in ("", "title") and not t.exact and len(sq) >= APPROX_MIN_CHARS and bool(inner_positions(sq))
 
 
 def _either(nodes: list):
@@ -82,9 +95,32 @@ def tier_plan(q: Query, filters: dict, level: int):
     return ("bool", must + tuple(nodes), (), must_not)
 
 
+def _one_off(field: str, qt):
+    """Records where the term occurs with one character misread, dropped or added: for each inner
+    character, the term's other bigrams as a phrase with a gap there (the part after it in place, or
+    shifted by one). A term that is not one run of characters: any of its bigrams."""
+    toks = [t for _, t in qt.phrase]
+    if len(qt.cover) != 1 or not qt.complete or len(toks) != len(qt.body) or len(toks) < 3:
+        return ("any", field, qt.body)
+    n = len(toks) + 1                                   # characters
+    variants = []
+    for j in inner_positions(qt.squashed):              # character j misread: bigrams j-1 and j lost
+        left = [(i, toks[i]) for i in range(0, j - 1)]
+        right = [(i, toks[i]) for i in range(j + 1, n - 1)]
+        # a lone character on one side (a 4-character term) is required too, without its position
+        chars = tuple(c for c, side in ((qt.squashed[0], left), (qt.squashed[-1], right)) if not side)
+        for d in (0, 1, -1):                            # the part after it in place, one later, one earlier
+            if d and not (left and right):
+                continue
+            v = (tuple(left + [(i + d, tok) for i, tok in right]), chars)
+            if v[0] and v not in variants:
+                variants.append(v)
+    return ("gapped", field, tuple(variants))
+
+
 def approx_plan(q: Query, filters: dict):
-    """Records holding at least one bigram of each approximable term (and the other terms strictly),
-    or None when no term can be matched approximately."""
+    """Records where each approximable term occurs with one character misread (and the other terms
+    strictly), or None when no term can be matched approximately."""
     if not any(approximable(t) for g in q.groups for t in g):
         return None
     must = []
@@ -92,7 +128,7 @@ def approx_plan(q: Query, filters: dict):
         nodes = []
         for t in g:
             if approximable(t):
-                nodes.append(("any", TEXT_FIELDS[t.field], query_terms(t.text).body))
+                nodes.append(_one_off(TEXT_FIELDS[t.field], query_terms(t.text)))
             else:
                 nodes.append(term_node(t))
         must.append(_either(nodes))

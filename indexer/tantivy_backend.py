@@ -153,6 +153,15 @@ class TantivyIndex(Index):
                 else:
                     parts += [Q.term_query(sch, fname, t) for t in qt.body]
             return parts[0] if len(parts) == 1 else Q.boolean_query([(Occur.Must, p) for p in parts])
+        if kind == "gapped":
+            uni = "uni" if node[1] == "all" else node[1]
+            alts = []
+            for phrase, chars in node[2]:
+                q = Q.phrase_query(sch, node[1], list(phrase)) if len(phrase) > 1 else Q.term_query(sch, node[1], phrase[0][1])
+                if chars:
+                    q = Q.boolean_query([(Occur.Must, q)] + [(Occur.Must, Q.term_query(sch, uni, c)) for c in chars])
+                alts.append((Occur.Should, q))
+            return Q.boolean_query(alts)
         if kind == "any":
             return Q.boolean_query([(Occur.Should, Q.term_query(sch, node[1], t)) for t in node[2]])
         if kind == "raw":

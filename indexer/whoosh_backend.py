@@ -134,6 +134,11 @@ class WhooshIndex(Index):
                 toks = [t for _, t in qt.phrase]
                 parts.append(wq.Phrase(fname, toks) if len(toks) >= 2 else wq.Term(fname, qt.body[0]))
             return parts[0] if len(parts) == 1 else wq.And(parts)
+        if kind == "gapped":                # no offsets in whoosh phrases: each contiguous part as a phrase
+            uni = "uni" if node[1] == "all" else node[1]
+            return wq.Or([wq.And([wq.Phrase(node[1], part) if len(part) > 1 else wq.Term(node[1], part[0])
+                                  for part in _parts(phrase)] + [wq.Term(uni, c) for c in chars])
+                          for phrase, chars in node[2]])
         if kind == "any":
             return wq.Or([wq.Term(node[1], t) for t in node[2]])
         if kind in ("raw", "int"):
@@ -172,3 +177,15 @@ class WhooshIndex(Index):
                 out.append(Candidate(int(f["record_id"]), float(h.score or 0.0) if sortedby is None else 0.0,
                                      f.get("data"), None))
         return total, out
+
+
+def _parts(variant) -> list[list[str]]:
+    """The runs of consecutive offsets of a gapped phrase, as token lists."""
+    parts: list[list[str]] = []
+    last = None
+    for off, tok in variant:
+        if last is None or off != last + 1:
+            parts.append([])
+        parts[-1].append(tok)
+        last = off
+    return parts
