@@ -187,6 +187,9 @@ class PostgresIndex(Index):
                 else:
                     parts.append(f"d.{field} @@ %s::tsquery")
             return "(" + " AND ".join(parts) + ")" if parts else "TRUE"
+        if kind == "gapped":        # approximate candidates: any of the variants' bigrams (confirmed in Python)
+            node = ("any", node[1], tuple(dict.fromkeys(t for phrase, _ in node[2] for _, t in phrase)))
+            kind = "any"
         if kind == "any":
             _, field, tokens = node
             if not tokens:
