@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fontTools.pens.boundsPen import BoundsPen
+from pdfcontent import operations
 from pypdf import PdfReader
-from pypdf.generic import ContentStream
 
 
 # ---------------------------------------------------------------- font programs
@@ -309,25 +309,24 @@ def _glyph_stats(pdf: Path, _mtime: int, _size: int) -> GlyphStats:
         mode = 0
         stack = []
         drawn = 0
-        for operands, op in ContentStream(content, reader).operations:
+        data = content.get_data() if hasattr(content, "get_data") else b""
+        for operands, op in operations(data):
             if op == b"q":
                 stack.append((font, mode))
             elif op == b"Q" and stack:
                 font, mode = stack.pop()
             elif op == b"Tf":
-                ref = fonts.get(operands[0])
+                ref = fonts.get(operands[0]) if operands else None
                 font = info_for(ref) if ref is not None else None
             elif op == b"Tr":
-                mode = int(operands[0])
+                mode = int(operands[0]) if operands else 0
             elif op in (b"Tj", b"'", b'"', b"TJ"):
-                strings = operands[-1] if op == b"TJ" else [operands[-1]]
-                for s in strings:
-                    if isinstance(s, (int, float)):
-                        continue
-                    data = s.original_bytes if hasattr(s, "original_bytes") else bytes(s, "latin-1")
-                    drawn += _check_string(data, font, mode, page_no, stats, bad)
+                last = operands[-1] if operands else b""
+                for s in (last if isinstance(last, list) else [last]):
+                    if isinstance(s, bytes):
+                        drawn += _check_string(s, font, mode, page_no, stats, bad)
             elif op == b"Do":
-                xo = xobjects.get(operands[0])
+                xo = xobjects.get(operands[0]) if operands else None
                 if xo is None:
                     continue
                 xo_obj = xo.get_object()

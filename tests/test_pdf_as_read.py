@@ -109,6 +109,18 @@ def test_checker_finds_a_number_broken_over_two_lines_and_a_signature_apart(tmp_
     assert apart(pdf, "合计", "检查人签字") and apart(pdf, "1390000100", "2024-01-02") == []
 
 
+def test_content_stream_reader_keeps_strings_whole():
+    from pdfcontent import operations
+
+    data = (b"q BT /F1 12 Tf (a\\(b\\)c\\\\d(e)f\\101) Tj [<4142 43> -20 (x)] TJ 3 Tr ET Q "
+            b"BI /W 2 /H 1 ID \x00EI\xff EI /X0 Do % note\n/P <</MCID 0>> BDC (y) ' EMC")
+    ops = [(o, op) for o, op in operations(data)]
+    assert [op for _, op in ops] == [b"q", b"BT", b"Tf", b"Tj", b"TJ", b"Tr", b"ET", b"Q", b"Do", b"BDC", b"'",
+                                     b"EMC"]
+    assert ops[2][0] == ["/F1", 12.0] and ops[3][0] == [b"a(b)c\\d(e)fA"]
+    assert ops[4][0] == [[b"ABC", -20.0, b"x"]] and ops[8][0] == ["/X0"] and ops[10][0] == [b"y"]
+
+
 # ---------------------------------------------------------------- the demo's PDFs
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
