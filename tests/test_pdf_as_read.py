@@ -197,6 +197,19 @@ def test_roster_numbers_and_dates_stay_whole(demo):
 
 @pytest.mark.soffice
 @pytest.mark.slow
+def test_ledger_and_notice_headers_stand_whole(demo):
+    """性别 and 家庭人口 read as words, not one character a line; so do the amount and ID headers."""
+    ledgers = sorted(demo["out"].glob("QSZ-ledger-*.pdf")) + [demo["pdfs"][-1]]
+    notices = sorted(demo["out"].glob("QSZ-notice-*.pdf"))
+    assert ledgers and notices
+    for pdf in ledgers:
+        assert split_across_lines(pdf, ["性别", "家庭人口", "公民身份号码", "开始日期", "联系电话"]) == [], pdf.name
+    for pdf in notices:
+        assert split_across_lines(pdf, ["家庭人口", "村（居）"]) == [], pdf.name
+
+
+@pytest.mark.soffice
+@pytest.mark.slow
 def test_inspection_signature_on_the_tables_last_page_with_weights(demo):
     form = demo["out"] / "QSZ-inspection.pdf"
     assert apart(form, "自查不符合", "检查人（签字）") == []
