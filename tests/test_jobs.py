@@ -146,7 +146,7 @@ def test_generate_job_keeps_each_run(settings):
         assert (settings.root / f).is_file()
     text = "\n".join(c.text for t in Document(settings.root / a[0]).tables for r in t.rows for c in r.cells)
     assert "主任" in text
-    assert done[0].progress["message"].startswith("青山镇")
+    assert done[0].progress["message"] == "生成完成：共 1 个文件" and done[1].result["log"][0].startswith("青山镇")
 
 
 def test_bind_job_and_an_empty_selection_fails_then_can_be_restarted(settings):

@@ -111,6 +111,7 @@ def run_generate(settings, job, report) -> dict:
 
     rep = generate_documents(settings, job.office, p.get("kinds") or ["all"], year=p.get("year"), out_dir=out,
                              pdf=bool(p.get("pdf")), progress=say)
+    report({"message": f"生成完成：共 {len(rep.files)} 个文件"})
     return {"directory": str(out.relative_to(settings.root)),
             "files": [str(Path(f).relative_to(settings.root)) for f in rep.files], "log": lines}
 
@@ -125,6 +126,8 @@ def run_bind(settings, job, report) -> dict:
 
     rep = bind(settings, office=job.office, year=int(p["year"]), category=p["category"],
                retention=p.get("retention") or None, profile=p.get("profile") or None, progress=say)
+    report({"message": f"装订完成：{len(rep.volumes)} 卷，共 {sum(v.pages for v in rep.volumes)} 页"
+                       + (f"；{len(rep.failed)} 件未能装入" if rep.failed else "")})
     d = rep.to_dict()
     d["volume_ids"] = [v.volume_id for v in rep.volumes]
     d["log"] = lines
