@@ -162,7 +162,8 @@ def test_bind_job_and_an_empty_selection_fails_then_can_be_restarted(settings):
     bound = jobs.get_job(settings, empty)
     [vol] = bound.result["volumes"]
     assert vol["archival_code"] == "Z109-LS·2016-D30-QSZ-J001"
-    assert Path(vol["pdf"]).is_file() and Path(vol["labels"]).is_file()
+    assert (settings.root / vol["pdf"]).is_file() and (settings.root / vol["labels"]).is_file()
+    assert vol["pdf"].startswith("volumes/QSZ/2016/")
     assert bound.result["volume_ids"]
     with pytest.raises(archive.MinzhengError, match="只有已中断或失败的任务"):
         jobs.restart_job(settings, empty)
@@ -223,3 +224,13 @@ def test_an_upload_that_never_finished_fails_after_hours_not_at_once(settings):
     assert jobs.Worker(settings).try_lock()
     assert jobs.get_job(settings, old).state == "failed" and "请重新上传" in jobs.get_job(settings, old).error
     assert jobs.get_job(settings, fresh).state == "uploading", "another process may still be receiving it"
+
+
+def test_results_name_files_inside_the_root_when_the_root_is_given_relative(settings, monkeypatch):
+    monkeypatch.chdir(settings.root.parent)
+    rel = archive.load_settings(settings.root.name)
+    assert not rel.root.is_absolute()
+    jobs.submit_generate(rel, "BSX", ["roster"], year=2025)
+    [done] = jobs.Worker(rel).drain()
+    [f] = done.result["files"]
+    assert f.startswith("out/BSX/") and (settings.root / f).is_file()

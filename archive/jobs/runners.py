@@ -74,6 +74,11 @@ def save_uploads(settings, job_id: int, files: list[tuple[str, object]], manifes
     return {"files": names, "manifest": manifest_name}
 
 
+def in_root(settings, path) -> str:
+    """A file the job wrote, as a path relative to the root (the root may be given relative to the cwd)."""
+    return Path(path).resolve().relative_to(settings.root.resolve()).as_posix()
+
+
 def remove_uploads(settings, job_id: int) -> None:
     shutil.rmtree(upload_dir(settings, job_id), ignore_errors=True)
 
@@ -112,8 +117,7 @@ def run_generate(settings, job, report) -> dict:
     rep = generate_documents(settings, job.office, p.get("kinds") or ["all"], year=p.get("year"), out_dir=out,
                              pdf=bool(p.get("pdf")), progress=say)
     report({"message": f"生成完成：共 {len(rep.files)} 个文件"})
-    return {"directory": str(out.relative_to(settings.root)),
-            "files": [str(Path(f).relative_to(settings.root)) for f in rep.files], "log": lines}
+    return {"directory": in_root(settings, out), "files": [in_root(settings, f) for f in rep.files], "log": lines}
 
 
 def run_bind(settings, job, report) -> dict:
@@ -129,6 +133,9 @@ def run_bind(settings, job, report) -> dict:
     report({"message": f"装订完成：{len(rep.volumes)} 卷，共 {sum(v.pages for v in rep.volumes)} 页"
                        + (f"；{len(rep.failed)} 件未能装入" if rep.failed else "")})
     d = rep.to_dict()
+    for v in d["volumes"]:
+        for key in ("pdf", "manifest", "labels", "checksums"):
+            v[key] = in_root(settings, v[key])
     d["volume_ids"] = [v.volume_id for v in rep.volumes]
     d["log"] = lines
     return d
