@@ -16,8 +16,8 @@ from .base import (
     year_option,
 )
 
-BIND_COLUMNS = [("archival_code", "案卷档号"), ("version", "版本"), ("documents", "件数"), ("pages", "页数"),
-                ("pdf", "PDF 文件")]
+BIND_COLUMNS = [("archival_code", "案卷档号"), ("version", "版本"), ("documents", "件数"),
+                ("pages", "PDF 页数"), ("blank_pages", "空白背页"), ("pdf", "PDF 文件")]
 
 
 @click.command(cls=MzCommand)

@@ -76,7 +76,7 @@ def office_check(ctx, office_code, as_json):
 
 
 @office.command("import")
-@click.argument("source", metavar="DIR_OR_XLSX", type=click.Path(exists=True, path_type=Path))
+@click.argument("source", metavar="目录或XLSX文件", type=click.Path(exists=True, path_type=Path))
 @click.pass_context
 def office_import(ctx, source):
     """检查并导入本县的办公室数据（CSV 目录或 XLSX 工作簿），替换根目录下的 data/。

@@ -34,9 +34,24 @@ out_option = click.option("--out", type=click.Path(dir_okay=False, path_type=Pat
 rules_option = click.option("--rules", "rules_name", help="规则集名称（默认取 minzheng.toml 的 [archive] rules）")
 
 
-def _write_report(settings, rep, kind: str, fmt: str | None, out: Path | None) -> None:
+def _format_of(fmt: str | None, out: Path | None) -> str:
+    """The format asked for, checked against the --out file's extension (.txt is text)."""
+    ext = out.suffix.lstrip(".").lower() if out is not None and out.suffix else ""
+    ext = "text" if ext == "txt" else ext
     if fmt is None:
-        fmt = out.suffix.lstrip(".").lower() if out is not None and out.suffix else "text"
+        if ext and ext not in generators.REPORT_FORMATS:
+            raise click.UsageError(f"--out 的扩展名 .{out.suffix.lstrip('.')} 不是报告格式；请用 "
+                                   f"{'、'.join('.' + f for f in ('txt', 'json', 'csv', 'xlsx', 'docx', 'pdf'))} 之一，"
+                                   "或用 --format 指定")
+        return ext or "text"
+    if ext and ext != fmt:
+        raise click.UsageError(f"--format {fmt} 与 --out 的扩展名 .{out.suffix.lstrip('.')} 不一致："
+                               f"请把文件名改为 {out.stem}.{'txt' if fmt == 'text' else fmt}，或去掉 --format（按扩展名输出）")
+    return fmt
+
+
+def _write_report(settings, rep, kind: str, fmt: str | None, out: Path | None) -> None:
+    fmt = _format_of(fmt, out)
     if out is None and fmt in ("xlsx", "docx", "pdf", "csv"):
         out = settings.out_dir / "reports" / f"{kind}-{rep.to_dict()['generated_at'][:10]}.{fmt}"
     result = generators.render_report(rep, fmt, out)

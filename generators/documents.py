@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Callable
 
-from archive.common.errors import MinzhengError, NothingToListError
+from archive.common.errors import MinzhengError, NothingToListError, WriteError
 from archive.common.tools import SOFFICE
 from archive.store import catalog
 from generators.inspection import inspection_context
@@ -93,8 +93,11 @@ def generate_documents(settings, office_code: str, kinds: list[str], *, year: in
             continue
         if target.exists() and not target.is_dir():
             raise GenerateError(f"输出位置 {target} 已存在且不是目录。请换一个 --out")
-        target.mkdir(parents=True, exist_ok=True)
-        run.render_all()
+        try:
+            target.mkdir(parents=True, exist_ok=True)
+            run.render_all()
+        except OSError as e:
+            raise WriteError(target, e, f"请换一个 --out 目录，或检查 {target} 的权限和磁盘空间后重新运行") from e
         runs.append(run)
         report.offices.append(office.code)
     if not runs:

@@ -424,3 +424,19 @@ def test_look_at_pages(bound):
     labels = Path(v["pdf"]).with_name(Path(v["pdf"]).stem + "-labels.pdf")
     subprocess.run(["pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "1", str(labels), str(out / "spine")], check=True)
     assert len(list(out.glob("*.png"))) == 5
+
+
+def test_progress_and_table_say_documents_and_which_pages(bound, invoke):
+    """The progress line counts the documents and their pages; the table's page column is the PDF's (with cover,
+    contents and notes), named so, beside the blank backs: the two numbers can no longer be taken for each other."""
+    v = bound["json"]["volumes"][0]
+    docs = v["documents"]
+    file_pages = sum(d["last_page"] - d["first_page"] + 1 for d in docs)
+    assert f"（{len(docs)} 件，文件共 {file_pages} 页）" in bound["stderr"]
+    r = invoke(bound["root"], "bind", "--office", "QSZ", "--year", "2011", "--category", "WS")
+    header = r.stdout.splitlines()[0]
+    assert "PDF 页数" in header and "空白背页" in header
+    row = next(line for line in r.stdout.splitlines() if line.startswith(v["archival_code"]))
+    _code, _version, n_docs, pdf_pages, blanks, pdf = row.split()
+    assert int(pdf_pages) == len(PdfReader(pdf).pages) and 0 <= int(blanks) < int(pdf_pages)
+    assert int(n_docs) >= len(docs)

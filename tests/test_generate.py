@@ -656,3 +656,19 @@ def test_each_recipient_is_on_the_ledgers_of_exactly_its_years(recipients):
             first = r.start_date.year if r.start_date else years[0]
             last = r.end_date.year if r.end_date else years[-1]
             assert on[id(r)] == list(range(first, last + 1))
+
+
+def test_out_that_cannot_be_written_is_a_chinese_error_naming_the_place(county, tmp_path):
+    """--out under a file, or where a directory already has a document's name: no traceback, the path and what to do."""
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    r = run(county["root"], "generate", "roster", "--office", "QSZ", "--out", afile / "sub", ok=False)
+    assert r.exit_code == 1 and isinstance(r.exception, SystemExit)
+    assert "Traceback" not in r.stderr and str(afile / "sub") in r.stderr
+    assert "不是目录" in r.stderr and "--out" in r.stderr
+    blocked = tmp_path / "blocked"
+    (blocked / "QSZ-roster.docx").mkdir(parents=True)     # a folder where the document would go
+    r = run(county["root"], "generate", "roster", "--office", "QSZ", "--out", blocked, ok=False)
+    assert r.exit_code == 1 and isinstance(r.exception, SystemExit)
+    assert "QSZ-roster.docx" in r.stderr and "同名的目录" in r.stderr
+    assert [p.name for p in blocked.iterdir()] == ["QSZ-roster.docx"]     # no temporary file left beside it

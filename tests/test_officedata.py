@@ -3,6 +3,7 @@ nothing is written; good CSV (UTF-8, BOM, GB18030) and XLSX data are imported.""
 import csv
 import hashlib
 import json
+import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -405,3 +406,31 @@ def test_utf16_without_bom_non_numbers_and_line_breaks_in_cells(invoke, sample_r
     assert "recipients.csv 第 3 行 “金额” 列：“1e400” 不是数字" in err
     assert "recipients.csv 第 4 行 “家庭人口” 列：不能大于 99（现为 100），请核对" in err
     assert "recipients.csv 第 5 行 “村（居）” 列：“竹林\\n村” 不是" in err       # the row Excel shows
+
+
+def test_a_folder_without_the_data_files_says_so_once(invoke, sample_root, tmp_path):
+    """An empty folder (or the wrong one) gets one line naming every missing file, not seven copies of the list."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    err = import_fails(invoke, sample_root, empty)
+    problems = [line for line in err.splitlines() if line.startswith("  ")]
+    assert len(problems) == 1 and "缺少文件 offices.csv、villages.csv" in problems[0] and "recipients.csv" in problems[0]
+
+
+def test_unreadable_workbook_message_is_chinese_and_says_what_to_do(invoke, sample_root, tmp_path):
+    for name, data in (("zip.xlsx", _zip_bytes()), ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)):
+        (tmp_path / name).write_bytes(data)
+        result = invoke(sample_root, "office", "import", tmp_path / name, ok=False)
+        err = result.stderr
+        assert result.exit_code == 1 and name in err and "另存为 .xlsx" in err
+        assert not re.search(r"[A-Za-z]{5,}(Error|Exception)", err), err
+
+
+def _zip_bytes() -> bytes:
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("a.txt", "不是工作簿")
+    return buf.getvalue()

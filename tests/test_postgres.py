@@ -200,3 +200,42 @@ def test_postgres_search_needs_a_postgres_catalog(tmp_path):
     mz(root, "init")
     r = mz(root, "reindex", "--backend", "postgres", check=False)
     assert r.returncode != 0 and "PostgreSQL" in r.stderr and "catalog migrate" in r.stderr
+
+
+def test_migrate_targets_typed_wrong_are_usage_errors(tmp_path):
+    """No PostgreSQL needed: a target that cannot be a new catalog says why, exit 2, and nothing is created."""
+    root = tmp_path / "root"
+    mz(root, "init")
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    for to, says in ((f"sqlite:{afile / 'x.db'}", "不是已有的目录"), (f"sqlite:{tmp_path / 'nodir' / 'x.db'}", "不是已有的目录"),
+                     ("sqlite:", "sqlite: 后面要写"), (f"sqlite:{tmp_path}", "是一个目录"), ("foo", "不认识的目标")):
+        r = mz(root, "catalog", "migrate", "--to", to, code=2)
+        assert says in r.stderr, (to, r.stderr)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile", "root"]
+
+
+def test_a_failed_migration_leaves_no_new_sqlite_file(tmp_path, monkeypatch):
+    from archive.common.errors import ConfigError
+    from archive.store import migrate
+
+    root = tmp_path / "root"
+    mz(root, "init")
+    settings = load_settings(root)
+    real = migrate.checksum
+    calls = []
+
+    def damaged(conn, table, cols):               # the copy reads back different from the source
+        calls.append(table)
+        n, h = real(conn, table, cols)
+        return (n, h if len(calls) % 2 else "0" * 64)
+
+    monkeypatch.setattr(migrate, "checksum", damaged)
+    dest = tmp_path / "back.sqlite3"
+    with pytest.raises(ConfigError, match="核对不一致"):
+        migrate.migrate_catalog(settings, f"sqlite:{dest}")
+    assert not list(tmp_path.glob("back.sqlite3*"))             # so the same command can simply be run again
+    assert "back.sqlite3" not in (root / "minzheng.toml").read_text(encoding="utf-8")
+    monkeypatch.setattr(migrate, "checksum", real)
+    rep = migrate.migrate_catalog(settings, f"sqlite:{dest}")
+    assert rep.tables["offices"] == 0 and dest.is_file()

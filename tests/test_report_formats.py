@@ -272,3 +272,24 @@ def test_report_pdf_any_cell_text_reads_right(tmp_path_factory, cells):
                                                  "points": 0, "evidence": cells[2]}]}]}
     out = generators.render_report(rep, "pdf", tmp_path_factory.mktemp("any") / "s.pdf")
     assert check_pdf(out) == []
+
+
+def test_cli_format_and_out_extension_must_agree(built, invoke, tmp_path):
+    """--format json --out x.xlsx would write JSON into a file Excel cannot open: a usage error, nothing written."""
+    root = built["root"]
+    r = invoke(root, "report", "standardization", "--format", "json", "--out", tmp_path / "x.xlsx", ok=False)
+    assert r.exit_code == 2 and "x.json" in r.stderr and not (tmp_path / "x.xlsx").exists()
+    r = invoke(root, "report", "completeness", "--out", tmp_path / "c.doc", ok=False)
+    assert r.exit_code == 2 and ".docx" in r.stderr and not (tmp_path / "c.doc").exists()
+    invoke(root, "report", "standardization", "--out", tmp_path / "s.txt")          # .txt is the text table
+    assert "规范化建设" in (tmp_path / "s.txt").read_text(encoding="utf-8")
+    invoke(root, "report", "standardization", "--format", "text", "--out", tmp_path / "s2.txt")
+
+
+def test_cli_out_that_cannot_be_written_is_a_chinese_error(built, invoke, tmp_path):
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    for fmt in ("xlsx", "json"):
+        r = invoke(built["root"], "report", "completeness", "--out", afile / f"r.{fmt}", ok=False)
+        assert r.exit_code == 1 and isinstance(r.exception, SystemExit), r.exception
+        assert str(afile) in r.stderr and "--out" in r.stderr and "Traceback" not in r.stderr

@@ -206,7 +206,7 @@ def _bind(settings, conn, prof: Profile, office, year, category, retention, say)
                 vol = _volume_info(settings, prof, fonds, names, office, year, category, ret, seq, version,
                                    chunk, report, len(chunks))
                 fonts = _fonts_for(settings, fonds, vol, fonts, text)
-                say(f"正在装订 {vol.archival_code}（{vol.pages} 页）……")
+                say(f"正在装订 {vol.archival_code}（{len(chunk)} 件，文件共 {vol.pages} 页）……")
                 vdir = work / f"{seq:03d}-v{version}"
                 vdir.mkdir()
                 written = write_volume(vdir, vol, chunk, prof, fonts)

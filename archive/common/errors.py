@@ -1,6 +1,7 @@
 """Typed errors with exit codes and Chinese messages (mapped once, in cli.py)."""
 from __future__ import annotations
 
+import errno
 from enum import IntEnum
 from pathlib import Path
 
@@ -83,3 +84,30 @@ class RejectedFile(MinzhengError):
         self.path = path
         self.reason = reason
         super().__init__(f"{Path(str(path)).name}：{reason}")
+
+
+_OS_REASONS = {
+    errno.EACCES: "没有写入或读取的权限",
+    errno.EPERM: "系统不允许这样操作（文件可能被锁定或设为不可改动）",
+    errno.ENOENT: "目录不存在",
+    errno.ENOTDIR: "路径中有一段是文件而不是目录",
+    errno.EISDIR: "那里已有一个同名的目录",
+    errno.EEXIST: "那里已有同名的文件，不能用作目录",
+    errno.ENOSPC: "磁盘已满",
+    errno.EDQUOT: "超出了磁盘配额",
+    errno.EROFS: "所在的磁盘是只读的",
+    errno.ENAMETOOLONG: "文件名太长",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """The Chinese reason of an OSError (its errno), for messages: never the English strerror."""
+    return _OS_REASONS.get(exc.errno, f"系统错误（代码 {exc.errno}）")
+
+
+class WriteError(MinzhengError):
+    """An output file or directory could not be written: names the place, the reason and what to do."""
+
+    def __init__(self, path, exc: OSError, advice: str):
+        where = getattr(exc, "filename2", None) or getattr(exc, "filename", None) or path
+        super().__init__(f"无法写入 {where}：{os_reason(exc)}。{advice}")

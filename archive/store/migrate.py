@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archive.common.errors import ConfigError
+from archive.common.errors import ConfigError, ExitCode
 
 from . import catalog, db
 from .config import Settings, set_setting
@@ -81,8 +81,16 @@ def _dest_url(to: str) -> str | Path:
     if db.is_postgres(to):
         return to
     if to.startswith("sqlite:"):
-        return db.sqlite_path(to).expanduser().resolve()
-    raise ConfigError(f"不认识的目标 “{to}”：应为 postgresql://用户@主机/库名 或 sqlite:文件路径")
+        if not to[len("sqlite:"):].strip().strip("/"):
+            raise ConfigError("sqlite: 后面要写新目录库的文件名，例如 sqlite:/srv/minzheng/catalog-back.sqlite3",
+                              exit_code=ExitCode.usage)
+        path = db.sqlite_path(to).expanduser().resolve()
+        if not path.parent.is_dir():
+            raise ConfigError(f"{path.parent} 不是已有的目录，无法在那里建 {path.name}。请先建好这个目录，或换一个路径",
+                              exit_code=ExitCode.usage)
+        return path
+    raise ConfigError(f"不认识的目标 “{to}”：应为 postgresql://用户@主机/库名 或 sqlite:文件路径",
+                      exit_code=ExitCode.usage)
 
 
 def migrate_catalog(settings: Settings, to: str) -> MigrationReport:
@@ -91,11 +99,20 @@ def migrate_catalog(settings: Settings, to: str) -> MigrationReport:
     source_url, dest_url = settings.catalog_url, _dest_url(to)
     if str(db.describe(source_url)) == str(db.describe(dest_url)):
         raise ConfigError(f"目录库已经在 {db.describe(dest_url)}，无需迁移")
+    if not db.is_postgres(dest_url) and Path(dest_url).is_dir():
+        raise ConfigError(f"{dest_url} 是一个目录。请写新目录库的文件名，例如 sqlite:{Path(dest_url) / 'catalog.sqlite3'}",
+                          exit_code=ExitCode.usage)
     if not db.is_postgres(dest_url) and Path(dest_url).exists():
         raise ConfigError(f"{dest_url} 已存在。请换一个新文件名，或先移走它（不会覆盖已有的目录库）")
     report = MigrationReport(db.describe(source_url), db.describe(dest_url))
     src = catalog.connect(source_url)
-    dst = catalog.connect(dest_url, create=True)
+    try:
+        dst = catalog.connect(dest_url, create=True)
+    except BaseException:
+        src.close()
+        _remove_new_sqlite(dest_url)
+        raise
+    done = False
     try:
         if dst.execute("SELECT count(*) FROM records").fetchone()[0]:
             raise ConfigError(f"{db.describe(dest_url)} 里已经有档案记录，不会覆盖。请用一个新的空数据库")
@@ -120,9 +137,20 @@ def migrate_catalog(settings: Settings, to: str) -> MigrationReport:
             report.checksums[table] = a[1]
         catalog.log_event(dst, "catalog.migrate", source=report.source, destination=report.destination,
                           rows=sum(report.tables.values()))
+        done = True
     finally:
         src.close()
         dst.close()
+        if not done:                 # a refused or failed move leaves no half-filled new SQLite file behind
+            _remove_new_sqlite(dest_url)
     set_setting(settings, "catalog", "url", str(to) if db.is_postgres(dest_url) else f"sqlite:{dest_url}")
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _remove_new_sqlite(dest_url) -> None:
+    """Remove the SQLite file this migration created (with its -wal and -shm), so that it can be run again."""
+    if db.is_postgres(dest_url):
+        return
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{dest_url}{suffix}").unlink(missing_ok=True)

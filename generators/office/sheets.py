@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +12,8 @@ from archive.common.errors import DataError
 from archive.common.textcodec import decode_text
 
 from .columns import FILES
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -83,7 +86,9 @@ def read_workbook(path: Path, problems: list[str]) -> dict[str, Table]:
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises many kinds for damaged files
-        problems.append(f"{path.name}：无法作为 XLSX 工作簿打开（{type(e).__name__}）。请用 Excel 或 WPS 另存为 .xlsx 后重试")
+        log.debug("openpyxl cannot open %s: %r", path, e)
+        problems.append(f"{path.name}：无法作为 XLSX 工作簿打开（文件已损坏，或不是 .xlsx 格式，例如旧版 .xls、"
+                        "设了打开密码的工作簿或改了扩展名的其他文件）。请用 Excel 或 WPS 打开后另存为 .xlsx（不设密码）再导入")
         return {}
     tables: dict[str, Table] = {}
     try:
@@ -129,7 +134,8 @@ def source_files(source: Path) -> tuple[list[Path], Path | None]:
     if source.is_file():
         if source.suffix.lower() == ".xlsx" or _is_xlsx(source):
             return [], source
-        raise DataError(f"{source.name} 不是 XLSX 工作簿。请给出含 CSV 数据文件的目录，或一个 XLSX 工作簿")
+        hint = "旧版 .xls 请先用 Excel 或 WPS 另存为 .xlsx。" if source.suffix.lower() == ".xls" else ""
+        raise DataError(f"{source.name} 不是 XLSX 工作簿。{hint}请给出含 CSV 数据文件的目录，或一个 XLSX 工作簿")
     csvs = [source / f"{stem}.csv" for stem in FILES if (source / f"{stem}.csv").is_file()]
     books = sorted(p for p in source.glob("*.xlsx") if not p.name.startswith("~$"))
     if not csvs and len(books) == 1:
@@ -143,10 +149,13 @@ def read_source(source: Path, problems: list[str]) -> tuple[dict[str, Table], li
     if book is not None:
         return read_workbook(book, problems), [book]
     tables = {}
+    missing = [f"{stem}.csv" for stem in FILES if not (Path(source) / f"{stem}.csv").is_file()]
+    if missing:
+        problems.append(f"缺少文件 {'、'.join(missing)}（{source} 中应有 {len(FILES)} 个数据文件："
+                        f"{'、'.join(s + '.csv' for s in FILES)}；或给出一个 XLSX 工作簿）")
     for stem in FILES:
         path = Path(source) / f"{stem}.csv"
         if not path.is_file():
-            problems.append(f"缺少文件 {stem}.csv（{source} 中应有：{'、'.join(s + '.csv' for s in FILES)}）")
             continue
         t = read_csv(path, problems)
         if t is not None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from archive.common.errors import ConfigError
+from archive.common.errors import ConfigError, WriteError
 from archive.common.files import atomic_write_bytes
 
 from .docx import render_docx
@@ -24,6 +24,7 @@ from .views import summary_lines
 from .xlsx import render_xlsx
 
 FORMATS = ("text", "json", "csv", "xlsx", "docx", "pdf")
+REPORT_FORMATS = FORMATS
 
 
 def render_report(report, fmt: str, out: Path | str | None = None) -> str | Path:
@@ -43,9 +44,22 @@ def render_report(report, fmt: str, out: Path | str | None = None) -> str | Path
             raise ConfigError(f"{fmt} 格式需要指定输出文件（--out 文件名.{fmt}）")
         data = {"xlsx": render_xlsx, "docx": render_docx, "pdf": render_pdf}[fmt](rep)
     out = Path(out)
-    atomic_write_bytes(out, data)
+    try:
+        atomic_write_bytes(out, data)
+    except OSError as e:
+        raise WriteError(out, e, "请用 --out 换一个位置，或检查那里的权限和磁盘空间后重新运行") from e
     return out
 
 
-__all__ = ["FORMATS", "render_report", "summary_lines", "render_text", "render_json", "render_csv", "render_xlsx",
-           "render_docx", "render_pdf"]
+__all__ = [
+    "FORMATS",
+    "REPORT_FORMATS",
+    "render_csv",
+    "render_docx",
+    "render_json",
+    "render_pdf",
+    "render_report",
+    "render_text",
+    "render_xlsx",
+    "summary_lines",
+]
