@@ -67,5 +67,6 @@ def facets(conn, filters: dict, date_from, date_to, ids: list[int] | None = None
                                       [*params, *chunk]):
                     if r["k"] is not None:
                         counts[r["k"]] = counts.get(r["k"], 0) + int(r["n"])
-        out[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0]))))
+        order = (lambda kv: -int(kv[0])) if name == "year" else (lambda kv: (-kv[1], str(kv[0])))
+        out[name] = dict(sorted(counts.items(), key=order))      # years newest first, the rest by count
     return out
