@@ -493,7 +493,7 @@ def make_notice():
     para(doc, "根据有关规定，经申请、调查核对、民主评议和审核，现将{{ year }}年度{{ notice.class_name }}对象名单予以公示"
               "（共{{ notice.totals.households }}户{{ notice.totals.persons }}人）。", "Body")
     table(doc, ["序号", "姓名", "村（居）", "家庭人口", "{{ notice.amount_label }}", "身份证号码（隐去中间部分）"],
-          [10, 20, 34, 18, 30, 46],
+          [10, 18, 28, 18, 30, 57],
           loop="notice.rows", nowrap=(4, 5),
           cells=["{{ r.no }}", "{{ r.name }}", "{{ r.village }}", "{{ r.household_size }}", "{{ r.amount }}",
                  "{{ r.masked_id }}"],
