@@ -230,6 +230,20 @@ def test_bind_job_then_pdf_labels_and_manifest(env):
     assert b"urn:minzheng:volume-manifest:1" in c.get(f"/archivist/bind/{job}/0/manifest").data
     assert c.get(f"/archivist/bind/{job}/5/pdf").status_code == 404
     assert use_rows(settings, "volume_pdf")[-1]["target"] == "Z109-DB·2016-D30-QSZ-J001"
+    # a bound record corrected (forced) → the volume is listed for rebinding; the button binds version 2
+    rid = int(re.search(r'/record/(\d+)"', c.get("/volumes").get_data(as_text=True)).group(1))
+    r = c.post(f"/archivist/review/{rid}", data={"csrf_token": c.csrf, "title": "青山镇李家村城乡低保审批表（改）"})
+    assert r.status_code == 409 and 'id="edit-bound"' in r.get_data(as_text=True), "a bound record needs a confirmation"
+    r = c.post(f"/archivist/review/{rid}", data={"csrf_token": c.csrf, "title": "青山镇李家村城乡低保审批表（改）",
+                                                 "force": "1"})
+    assert r.status_code == 200 and "重新装订" in r.get_data(as_text=True)
+    home = c.get("/archivist/").get_data(as_text=True)
+    assert 'id="rebind"' in home and "Z109-DB·2016-D30-QSZ-J001" in home
+    again = job_id_of(c.post("/archivist/bind", data={"csrf_token": c.csrf, "office": "QSZ", "year": "2016",
+                                                       "category": "DB", "retention": "D30"}))
+    assert wait_job(c, again)["state"] == "done"
+    assert "第 2 版" in c.get(f"/archivist/bind/{again}").get_data(as_text=True)
+    assert 'id="rebind"' not in c.get("/archivist/").get_data(as_text=True)
     empty = job_id_of(c.post("/archivist/bind", data={"csrf_token": c.csrf, "office": "QSZ", "year": "1999",
                                                        "category": "DB"}))
     p = wait_job(c, empty)

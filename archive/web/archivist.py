@@ -72,7 +72,8 @@ def home():
                            retentions=s.retentions, profiles=profiles(),
                            default_profile=s.get("archive", "profile", "national"),
                            ingests=recent("ingest"), binds=recent("bind"),
-                           review_count=len(review_list(None, None)))
+                           review_count=len(review_list(None, None)),
+                           rebind=memo("rebind", (), lambda: description.volumes_needing_rebind(s)))
 
 
 # ------------------------------------------------------------------ ingest
