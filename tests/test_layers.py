@@ -12,6 +12,7 @@ import pytest
 
 PROJECT = Path(__file__).resolve().parent.parent
 OURS = ("archive", "indexer", "generators", "commands", "cli")
+SCRIPTS = ("tools", "benchmarks")      # not layered, but held to the same size rule
 
 # lowest first; a module may import its own layer (same package) and every layer below it
 LAYERS = [
@@ -98,6 +99,13 @@ def test_no_imports_of_our_code_inside_functions(module, path):
 
 @pytest.mark.parametrize("module,path", ALL, ids=[m for m, _ in ALL])
 def test_module_size(module, path):
+    n = len(path.read_text(encoding="utf-8").splitlines())
+    assert n <= MAX_LINES, f"{path.relative_to(PROJECT)} has {n} lines; split it by what the parts do"
+
+
+@pytest.mark.parametrize("path", [p for d in SCRIPTS for p in sorted((PROJECT / d).glob("*.py"))],
+                         ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_script_size(path):
     n = len(path.read_text(encoding="utf-8").splitlines())
     assert n <= MAX_LINES, f"{path.relative_to(PROJECT)} has {n} lines; split it by what the parts do"
 
