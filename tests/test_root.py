@@ -26,9 +26,29 @@ def test_init_refuses_existing_root(root, invoke):
 def test_bad_fonds_leaves_nothing(tmp_path, invoke):
     r = tmp_path / "r"
     result = invoke(r, "init", "--fonds", "TOOLONG", ok=False)
-    assert result.exit_code == 4
-    assert "全宗号" in result.stderr
+    assert result.exit_code == 2                 # what was typed is wrong: a usage error naming the option
+    assert "全宗号" in result.stderr and "--fonds" in result.stderr
     assert not r.exists()
+
+
+def test_init_names_typed_oddly_are_refused_or_kept_exactly(tmp_path, invoke):
+    """A county name with quotes is kept as typed (not a TOML error about a file the user never wrote);
+    a blank or multi-line name and a fonds that is not 4 letters or digits are usage errors; a lower-case
+    fonds is written in capitals, as every 档号 shows it; a root under a file is a Chinese error."""
+    import archive
+
+    r = tmp_path / "quoted"
+    invoke(r, "init", "--county", '"新"县', "--fonds", "z110")
+    settings = archive.load_settings(r)
+    assert settings.county_name == '"新"县' and settings.fonds == "Z110"
+    for args in (("--county", "   "), ("--county", "青山\n县"), ("--fonds", 'Z10"'), ("--fonds", "Z-10")):
+        bad = tmp_path / "bad"
+        result = invoke(bad, "init", *args, ok=False)
+        assert result.exit_code == 2 and args[0] in result.stderr and "Traceback" not in result.stderr
+        assert "TOML" not in result.stderr and not bad.exists()
+    (tmp_path / "afile").write_text("x")
+    result = invoke(tmp_path / "afile" / "r", "init", ok=False)
+    assert result.exit_code == 1 and "不是目录" in result.stderr and "--root" in result.stderr
 
 
 def test_command_on_uninitialised_root_says_what_to_do(tmp_path, invoke):
