@@ -2,8 +2,9 @@
 (benchmarks/ocr.py): bilevel scans (CCITT G4 TIFF at 150–200 dpi) are smoothed into greyscale, so that
 tesseract sees anti-aliased strokes instead of jagged 1-bit ones (enlarging them first measured worse);
 photographed pages get their uneven light divided out and their contrast stretched; rotated pages are
-deskewed; and pages whose text is larger than tesseract reads best (lines over ~26 px high: 300 dpi
-scans, photos) are shrunk to ~23 px lines, which also makes them faster to read. Pure Pillow."""
+deskewed; and greyscale pages whose text is larger than tesseract reads best (lines over ~26 px high:
+300 dpi scans, photos) are shrunk to ~23 px lines, which also makes them faster to read (shrinking
+bilevel pages measured worse). Pure Pillow."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ class Steps:
     bilevel_smooth: bool = True        # 1-bit pages → greyscale, blurred by ~1/31 of the text height
     background: bool = True            # divide out uneven light on greyscale pages that have it
     deskew: bool = True
-    text_height: float = 23.0          # shrink pages whose text lines are taller than this (px; 0 = off)
+    text_height: float = 23.0          # shrink greyscale pages whose text lines are taller (px; 0 = off)
     upsample_bilevel: float = 0.0      # enlarge 1-bit pages this many times first (measured worse: off)
     max_angle: float = 4.0             # degrees searched either way
     min_angle: float = 0.3             # smaller skews are left alone
@@ -115,7 +116,7 @@ def prepare(img: Image.Image, steps: Steps = DEFAULT) -> Image.Image:
     h = text_height(img) if (steps.text_height or (bilevel and steps.bilevel_smooth)) else None
     if bilevel and steps.bilevel_smooth:
         img = img.filter(ImageFilter.GaussianBlur(min(2.0, max(0.5, (h or 31) / 31))))
-    if steps.text_height and h and h > steps.text_height * 1.15:
+    if steps.text_height and h and h > steps.text_height * 1.15 and not bilevel:   # bilevel: measured worse
         f = steps.text_height / h
         img = img.resize((max(1, round(img.width * f)), max(1, round(img.height * f))), Image.LANCZOS)
     return img

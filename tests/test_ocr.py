@@ -156,11 +156,12 @@ def test_text_height_and_resizing(font_size):
 
 
 def test_bilevel_pages_are_smoothed_to_greyscale_and_none_leaves_them_alone():
-    page = bilevel_g4(render_page(LONG, width=1240, font_size=25))
-    assert page.mode == "1"
+    page = bilevel_g4(render_page(LONG, width=1400, font_size=40))
+    assert page.mode == "1" and text_height(page.convert("L")) > 30
     assert prepare(page, NONE) is page
     out = prepare(page)
-    assert out.mode == "L" and len(set(out.tobytes())) > 2 and out.size == page.size
+    assert out.mode == "L" and len(set(out.tobytes())) > 2
+    assert out.size == page.size                       # large bilevel text is not shrunk (measured worse)
 
 
 @needs_tesseract
