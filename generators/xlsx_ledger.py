@@ -67,6 +67,8 @@ def write_ledger_xlsx(office: Office, spec: LedgerSpec, year: int, today: date, 
         r = FIRST_ROW + i
         for c, key in enumerate(keys, 1):
             cell = ws.cell(r, c, row[key])
+            if cell.data_type == "f":     # a name or cause typed as =… is text, never a formula Excel runs
+                cell.data_type = "s"
             cell._style = copy(protos[c - 1])
     last = FIRST_ROW + len(rows) - 1
     totals = FIRST_ROW + len(rows)

@@ -672,3 +672,35 @@ def test_out_that_cannot_be_written_is_a_chinese_error_naming_the_place(county, 
     assert r.exit_code == 1 and isinstance(r.exception, SystemExit)
     assert "QSZ-roster.docx" in r.stderr and "同名的目录" in r.stderr
     assert [p.name for p in blocked.iterdir()] == ["QSZ-roster.docx"]     # no temporary file left beside it
+
+
+def test_text_that_looks_like_a_formula_stays_text_in_the_xlsx_files(tmp_path):
+    """A name or cause typed as =… (or copied from a spreadsheet) must not become a formula that Excel runs
+    in the electronic ledger or the report workbook: it is shown exactly as typed."""
+    root = tmp_path / "root"
+    run(root, "init", "--sample")
+    data = root / "data" / "recipients.csv"
+    lines = data.read_text(encoding="utf-8-sig").splitlines()
+    head = lines[0].split(",")
+    first = next(i for i, line in enumerate(lines) if line.startswith("QSZ,DB,"))
+    cells = lines[first].split(",")
+    cells[head.index("姓名")] = "=1+1"
+    cells[head.index("原因")] = '"=HYPERLINK(""http://x.example"",""点我"")"'
+    lines[first] = ",".join(cells)
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    year = int(cells[head.index("起始日期")][:4])
+    out = tmp_path / "out"
+    run(root, "generate", "ledger", "--office", "QSZ", "--year", year, "--out", out)
+    run(root, "report", "completeness", "--out", tmp_path / "c.xlsx")
+    seen = set()
+    for book in [*out.glob("*.xlsx"), tmp_path / "c.xlsx"]:
+        for ws in load_workbook(book):
+            for row in ws.iter_rows():
+                for cell in row:
+                    if isinstance(cell.value, str) and cell.value.startswith("="):
+                        if cell.value.startswith("=SUM("):       # the ledger's own totals
+                            continue
+                        assert cell.data_type == "s", (book.name, cell.coordinate, cell.value)
+                        seen.add((book.name.endswith("c.xlsx"), cell.value))
+    assert (False, "=1+1") in seen and (False, '=HYPERLINK("http://x.example","点我")') in seen
+    assert (True, "=1+1") in seen

@@ -36,6 +36,8 @@ def render_xlsx(rep: dict) -> bytes:
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         for row in ws.iter_rows(min_row=first + 1, max_row=ws.max_row):
             for cell in row:
+                if cell.data_type == "f":    # a name or title that starts with = is text, not a formula to run
+                    cell.data_type = "s"
                 cell.font, cell.border = body_font, border
                 cell.alignment = Alignment(vertical="top", wrap_text=True)
         ws.freeze_panes = ws.cell(row=first + 1, column=1)
