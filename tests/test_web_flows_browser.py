@@ -125,6 +125,22 @@ def test_archivist_uploads_two_files_and_sees_them_ingested(server, browser, sho
     assert "拒收（0 件）" in browser.find_element(By.ID, "rejected").text
     full_shot(browser, shots / "archivist-2-ingested.png")
     assert archive.search(settings, "灾情核查表").total == 1
+    # a whole folder with a manifest whose paths are relative to that folder
+    folder = tmp_path / "扫描件"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "通知.txt").write_text("松桥乡民政办冬春救助通知 正文\n", encoding="utf-8")
+    (folder / "sub" / "台账.txt").write_text("松桥乡临时救助台账 正文\n", encoding="utf-8")
+    manifest = tmp_path / "清单.csv"
+    manifest.write_text("path,题名,机构,类别,年度,保管期限\nsub/台账.txt,松桥乡2016年临时救助台账,SQX,LS,2016,D30\n"
+                        "通知.txt,松桥乡冬春救助通知,SQX,WS,2019,D10\n", encoding="utf-8")
+    browser.get(base + "/archivist/")
+    browser.find_element(By.ID, "folder").send_keys(str(folder))
+    browser.find_element(By.ID, "manifest").send_keys(str(manifest))
+    browser.find_element(By.ID, "upload-button").click()
+    WebDriverWait(browser, 120).until(EC.presence_of_element_located((By.ID, "ingested")))
+    assert "已导入（2 件）" in browser.find_element(By.ID, "ingested").text
+    hits = archive.search(settings, "松桥乡临时救助台账", office="SQX").hits
+    assert [(h["title"], h["year"], h["category"]) for h in hits] == [("松桥乡2016年临时救助台账", 2016, "LS")]
 
 
 def test_inspector_opens_the_dashboard_and_drills_into_a_household(server, browser, shots):
