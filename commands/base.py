@@ -76,6 +76,7 @@ click.types.IntParamType.name = "整数"
 click.types.IntRange.name = "整数"
 click.types.FloatParamType.name = "数字"
 click.types.FloatRange.name = "数字"
+click.types.StringParamType.name = "文字"
 
 for _mod in ("core", "exceptions", "parser", "types", "formatting", "decorators", "termui"):
     _m = sys.modules.get(f"click.{_mod}") or __import__(f"click.{_mod}", fromlist=["_"])
@@ -86,6 +87,10 @@ for _mod in ("core", "exceptions", "parser", "types", "formatting", "decorators"
 
 
 class MzCommand(click.Command):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", "[选项]")
+        super().__init__(*args, **kwargs)
+
     def get_help_option(self, ctx):
         opt = super().get_help_option(ctx)
         if opt is not None:
@@ -97,6 +102,11 @@ class MzGroup(click.Group):
     """Maps MinzhengError to its exit code and a Chinese message: the one place errors are printed."""
 
     command_class = MzCommand
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", "[选项]")
+        kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
+        super().__init__(*args, **kwargs)
 
     def get_help_option(self, ctx):
         opt = super().get_help_option(ctx)
@@ -130,9 +140,9 @@ def emit(data, *, as_json: bool, columns: list[tuple[str, str]] | None = None, r
 
 
 json_option = click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（键名为英文，便于脚本处理）")
-office_option = click.option("--office", help="机构代码，如 QSZ")
+office_option = click.option("--office", metavar="代码", help="机构代码，如 QSZ")
 year_option = click.option("--year", type=click.IntRange(1900, 2100), help="年度，如 2024")
-category_option = click.option("--category", help="门类/救助类别代码：WS DB TK YL LS JZ FX TZ")
+category_option = click.option("--category", metavar="代码", help="门类/救助类别代码：WS DB TK YL LS JZ FX TZ")
 
 
 def settings_of(ctx) -> archive.Settings:

@@ -18,7 +18,7 @@ from .base import (
 
 
 @click.command(cls=MzCommand)
-@click.argument("kind", metavar="KIND", type=click.Choice(["ledger", "roster", "rules", "notice", "inspection", "all"]))
+@click.argument("kind", metavar="种类", type=click.Choice(["ledger", "roster", "rules", "notice", "inspection", "all"]))
 @click.option("--office", "office_code", required=True, help="机构代码，如 QSZ；all 表示全部民政办")
 @year_option
 @click.option("--pdf", is_flag=True, help="同时生成 PDF（需要 LibreOffice；一次运行只启动一个 LibreOffice 进程）")
@@ -30,7 +30,7 @@ def generate(ctx, kind, office_code, year, pdf, out_dir, as_json):
     """生成民政办标准文书（Word .docx，台账另有 Excel .xlsx，可选 PDF）。
 
     \b
-    KIND：
+    种类：
       ledger      各类救助对象台账（城市/农村低保、特困、医疗、临时、救灾、抚恤定补），.docx 和 .xlsx
       roster      工作人员和村（居）民政协理员花名册
       rules       上墙制度：规章制度、办事流程、岗位职责、办事指南、服务承诺、四公开

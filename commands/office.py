@@ -50,7 +50,7 @@ def office_list(ctx, as_json):
 
 
 @office.command("check")
-@click.argument("office_code", metavar="[OFFICE]", required=False)
+@click.argument("office_code", metavar="[机构代码]", required=False)
 @json_option
 @click.pass_context
 def office_check(ctx, office_code, as_json):

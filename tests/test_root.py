@@ -88,3 +88,24 @@ def test_click_usage_errors_are_chinese(invoke):
     assert "不是有效的整数" in result.stderr
     result = invoke(None, "generat", ok=False)
     assert "没有这个命令" in result.stderr and "generate" in result.stderr
+
+
+def test_help_has_no_click_english_placeholders(invoke):
+    """Usage lines and option placeholders in Chinese: no [OPTIONS], COMMAND [ARGS], TEXT, KIND or OFFICE."""
+    import re
+
+    import cli
+
+    def walk(group, prefix=()):
+        yield prefix
+        for name, cmd in group.commands.items():
+            if hasattr(cmd, "commands"):
+                yield from walk(cmd, prefix + (name,))
+            else:
+                yield prefix + (name,)
+
+    for path in walk(cli.cli):
+        out = invoke(None, *path, "--help").stdout
+        assert "[选项]" in out.splitlines()[0], path
+        found = re.findall(r"\[OPTIONS\]|COMMAND \[ARGS\]|\bTEXT\b|\bKIND\b|\[OFFICE\]", out)
+        assert not found, (path, found)
