@@ -434,3 +434,10 @@ def _zip_bytes() -> bytes:
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("a.txt", "不是工作簿")
     return buf.getvalue()
+
+
+def test_office_code_typed_with_spaces_or_lower_case_is_found(invoke, sample_root):
+    """Codes pasted with a space around them (or typed in lower case) name the same office."""
+    r = invoke(sample_root, "office", "check", " ytz ")
+    assert r.stdout.startswith("YTZ 云台镇")
+    assert load_office(load_settings(sample_root), "\tqsz ").code == "QSZ"

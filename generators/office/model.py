@@ -134,4 +134,4 @@ class County:
     offices: list[Office] = field(default_factory=list)
 
     def office(self, code: str) -> Office | None:
-        return next((o for o in self.offices if o.code == code.upper()), None)
+        return next((o for o in self.offices if o.code == code.strip().upper()), None)
