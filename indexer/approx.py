@@ -21,8 +21,12 @@ from indexer.tokens import squash
 
 RATIO = 0.75
 RULE = "chars"
-_SEARCHABLE = re.compile(rf"[{CJK_RANGES}0-9a-z]")
-_NOT_SEARCHABLE = re.compile(rf"[^{CJK_RANGES}0-9a-z]+")
+
+
+@functools.cache
+def _searchable() -> tuple[re.Pattern, re.Pattern]:
+    """(one searchable character, a run of others), compiled on first use."""
+    return re.compile(rf"[{CJK_RANGES}0-9a-z]"), re.compile(rf"[^{CJK_RANGES}0-9a-z]+")
 
 
 @functools.lru_cache(maxsize=256)
@@ -74,7 +78,7 @@ def best_match(term: str, text: str) -> tuple[float, int, int]:
 
 
 def squashed(text: str) -> str:
-    return _NOT_SEARCHABLE.sub("", text.lower())
+    return _searchable()[1].sub("", text.lower())
 
 
 _SEP = r"[\W_]*"
@@ -143,7 +147,7 @@ def approx_hit(q: Query, title: str, meta: str, pages: list[str]):
     i, start, end = spot[:3]
     text = texts[i]
     if len(spot) > 3:                             # offsets in the squashed text: back to the text's own
-        pos = [m.start() for m in _SEARCHABLE.finditer(text.lower())]
+        pos = [m.start() for m in _searchable()[0].finditer(text.lower())]
         if not pos:
             return worst, None, title[:WINDOW], []
         start, end = pos[max(0, min(start, len(pos) - 1))], pos[max(0, min(end, len(pos)) - 1)] + 1

@@ -15,16 +15,13 @@
 """
 from __future__ import annotations
 
-import re
-
-from indexer.normalize import CJK_RANGES
+from indexer.normalize import is_cjk
 from indexer.query import Query, Term
 from indexer.tokens import fold_doc_number, query_terms, squash
 
 SORTS = ("relevance", "date", "-date", "code")
 FIELD_BONUS = 10_000.0          # per term group found in 题名 or 文号: far above any BM25 score of a few terms
 TEXT_FIELDS = {"": "all", "title": "title_tok", "author": "author_tok", "doc_number": "docno_tok"}
-_IDEOGRAPH = re.compile(rf"[{CJK_RANGES}]")
 APPROX_MIN_CHARS = 4            # shorter terms are matched strictly only (3 of 4 characters is the least)
 
 
@@ -39,7 +36,7 @@ def term_node(t: Term):
 def inner_positions(term: str) -> list[int]:
     """Where a misread is looked for: the inner Chinese characters (a different digit or letter makes a
     different 文号, date or amount, not a misread one)."""
-    return [j for j in range(1, len(term) - 1) if _IDEOGRAPH.match(term[j])]
+    return [j for j in range(1, len(term) - 1) if is_cjk(term[j])]
 
 
 def approximable(t: Term) -> bool:

@@ -9,6 +9,7 @@ Text must be normalized first (`indexer.normalize`). Every backend stores the sa
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -39,16 +40,26 @@ def bigrams(run: str) -> list[str]:
 _X = f"{CJK_RANGES}0-9"
 # one pass in C: a bigram at every position followed by another CJK/digit character (zero-width
 # lookahead, so they overlap), a lone CJK/digit character, or a run of Latin letters
-_STREAM = re.compile(rf"(?=([{_X}]{{2}}))|(?<![{_X}])([{_X}])(?![{_X}])|(?<![A-Za-z])([A-Za-z]+)")
-_UNI = re.compile(rf"[{_X}]")
+# compiled on first use: only indexing needs them (a CJK character class takes milliseconds to compile,
+# which a one-off `minzheng search` would pay for nothing)
+
+
+@functools.cache
+def _stream_rx() -> re.Pattern:
+    return re.compile(rf"(?=([{_X}]{{2}}))|(?<![{_X}])([{_X}])(?![{_X}])|(?<![A-Za-z])([A-Za-z]+)")
+
+
+@functools.cache
+def _uni_rx() -> re.Pattern:
+    return re.compile(rf"[{_X}]")
 
 
 def stream(text: str) -> list[str]:
-    return [a or b or c for a, b, c in _STREAM.findall(text.lower())]
+    return [a or b or c for a, b, c in _stream_rx().findall(text.lower())]
 
 
 def unigrams(text: str) -> list[str]:
-    return _UNI.findall(text)
+    return _uni_rx().findall(text)
 
 
 @dataclass(frozen=True)
