@@ -11,7 +11,7 @@ _H = "\u4e00-\u9fff"
 DOC_NUMBER = re.compile(
     rf"([{_H}]{{1,12}}?[{_H}A-Za-z]{{0,3}})\s*[〔\[［(（【]\s*((?:19|20)\d\d)\s*[〕\]］)）】]\s*(\d{{1,4}})\s*号", re.ASCII)
 _GENRES = ("实施方案|实施意见|工作方案|实施细则|管理办法|暂行办法|办法|规定|意见|通知|通报|决定|报告|请示|批复|"
-           "方案|函|纪要|公示|公告|通告|规划|计划|总结|细则|制度|章程|命令|议案")
+           "方案|函|纪要|公示|公告|通告|规划|计划|总结|细则|制度|章程|命令|议案|解释|规则|答复|复函|准则|要点|条例")
 _BODY_SUFFIX = ("人民政府办公室|人民政府办公厅|人民政府|民政局|民政厅|民政部|民政办公室|民政办|社会事务办|"
                 "街道办事处|办事处|委员会|办公室|办公厅|财政局|人社局|卫健委|乡政府|镇政府|局|厅|委")
 TITLE = re.compile(rf"(?:^|(?<=[^{_H}《]))(([{_H}、]{{2,30}}?(?:{_BODY_SUFFIX}))?关于[^。；;！!？?\n《》]{{2,80}}?的(?:{_GENRES}))")
@@ -164,8 +164,8 @@ def guess_title(head) -> str | None:
             continue                                         # body type: a sentence that mentions a 通知
         text, found = "", None
         for k, nxt in enumerate(lines[i:i + 3]):
-            if k and found and not _continues(nxt.text):
-                break
+            if k and found and (not _continues(nxt.text) or nxt.text in found):
+                break         # the body, or the title printed twice
             text += nxt.text
             if len(text) > _MAX_TITLE + 20:
                 break
