@@ -440,3 +440,19 @@ def test_progress_and_table_say_documents_and_which_pages(bound, invoke):
     _code, _version, n_docs, pdf_pages, blanks, pdf = row.split()
     assert int(pdf_pages) == len(PdfReader(pdf).pages) and 0 <= int(blanks) < int(pdf_pages)
     assert int(n_docs) >= len(docs)
+
+
+def test_nothing_to_bind_counts_records_not_yet_described_instead_of_question_marks(root, invoke, tmp_path):
+    add_record(root, text_pdf(tmp_path / "a.pdf", ["甲号文件"]), title="已著录的通知", date="2011-01-05")
+    add_record(root, text_pdf(tmp_path / "b.pdf", ["乙号文件"]), title="未著录的文件", date="2011-02-05",
+               office=None, year=None, category=None, retention=None)
+    r = invoke(root, "bind", "--office", "QSZ", "--year", "2012", "--category", "WS", ok=False)
+    assert r.exit_code == 1 and "?" not in r.stderr
+    assert "QSZ 2011 年 WS Y（1 件）" in r.stderr and "另有 1 件还没有著录" in r.stderr
+    assert "minzheng review" in r.stderr and "minzheng edit" in r.stderr
+
+
+def test_unknown_profile_lists_the_profiles_there_are(bound, invoke):
+    r = invoke(bound["root"], "bind", "--office", "QSZ", "--year", "2011", "--category", "WS", "--profile", "nosuch",
+               ok=False)
+    assert r.exit_code == 4 and "nosuch" in r.stderr and "national" in r.stderr and "municipal" in r.stderr

@@ -293,3 +293,8 @@ def test_cli_out_that_cannot_be_written_is_a_chinese_error(built, invoke, tmp_pa
         r = invoke(built["root"], "report", "completeness", "--out", afile / f"r.{fmt}", ok=False)
         assert r.exit_code == 1 and isinstance(r.exception, SystemExit), r.exception
         assert str(afile) in r.stderr and "--out" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_cli_unknown_rules_lists_the_rule_sets_there_are(built, invoke):
+    r = invoke(built["root"], "report", "standardization", "--rules", "nosuch", ok=False)
+    assert r.exit_code == 4 and "nosuch" in r.stderr and "可用的有：" in r.stderr and "default" in r.stderr

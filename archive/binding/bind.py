@@ -108,14 +108,20 @@ def _selection_rows(conn, office, year, category, retention) -> list[dict]:
 
 
 def _what_exists(conn, office: str) -> str:
+    complete = "office IS NOT NULL AND year IS NOT NULL AND category IS NOT NULL AND retention IS NOT NULL"
     rows = conn.execute(
-        "SELECT office, year, category, retention, COUNT(*) n FROM records GROUP BY office, year, category, retention "
+        f"SELECT office, year, category, retention, COUNT(*) n FROM records WHERE {complete} "
+        "GROUP BY office, year, category, retention "
         "ORDER BY office=? DESC, office, year, category, retention LIMIT 12", (office,)).fetchall()
-    if not rows:
+    (unsorted,) = conn.execute(f"SELECT COUNT(*) FROM records WHERE NOT ({complete})").fetchone()
+    if not rows and not unsorted:
         return "档案中还没有任何记录，请先用 minzheng ingest 导入文件"
-    parts = [f"{r['office'] or '?'} {r['year'] or '?'} 年 {r['category'] or '?'} {r['retention'] or '?'}（{r['n']} 件）"
-             for r in rows]
-    return "档案中现有：" + "；".join(parts)
+    parts = [f"{r['office']} {r['year']} 年 {r['category']} {r['retention']}（{r['n']} 件）" for r in rows]
+    text = "档案中现有：" + "；".join(parts) if parts else "档案中还没有著录齐全、可以装订的记录"
+    if unsorted:
+        text += (f"。另有 {unsorted} 件还没有著录机构、年度、类别或保管期限，不能装订："
+                 "minzheng review 列出它们，minzheng edit 记录号 --office … --year … --category … --retention … 补录")
+    return text
 
 
 def check_codes(settings: Settings, conn, office: str, category: str) -> None:

@@ -135,7 +135,10 @@ class Settings:
             if c.is_file():
                 log.debug("使用 %s", c)
                 return c
-        raise ConfigError(f"找不到 {kind}/{name}{suffix}（查找过：{', '.join(str(c) for c in candidates)}）")
+        known = sorted({p.name.removesuffix(suffix) for d in {c.parent for c in candidates} if d.is_dir()
+                        for p in d.glob(f"*{suffix}")})
+        hint = f"可用的有：{'、'.join(known)}" if known else "还没有任何可用的"
+        raise ConfigError(f"找不到 {kind}/{name}{suffix}（查找过：{', '.join(str(c) for c in candidates)}）。{hint}")
 
 
 def load_defaults() -> dict:
