@@ -110,6 +110,13 @@ TITLE_LINE = re.compile(rf"^(?:[{_H}、（）()]{{2,40}}?)?关于[^{_SENTENCE_EN
                         r"(?:[（(][^）)]{1,12}[）)])?$")
 
 
+def _as_line(h) -> HeadLine:
+    """A HeadLine from what a caller passed: a HeadLine, a (text, size, heading) tuple or a plain string."""
+    if isinstance(h, (tuple, list)):
+        return HeadLine(*h[:3]) if h else HeadLine("")
+    return HeadLine("" if h is None else str(h))
+
+
 def _clean_line(text: str) -> str:
     return normalize(" ".join(str(text or "").split())).strip(" \u3000:：")
 
@@ -146,10 +153,14 @@ def guess_title(head) -> str | None:
     that could be a title (not a 文号, date, 密级, red-header name, salutation, clause or sentence)."""
     lines = []
     for h in list(head or [])[:HEAD_LINES]:
-        h = HeadLine(*h) if isinstance(h, (tuple, list)) else HeadLine(str(h))
+        h = _as_line(h)
         t = _clean_line(h.text)
+        try:
+            size = float(h.size or 0)
+        except (TypeError, ValueError):
+            size = 0.0
         if t:
-            lines.append(HeadLine(t, float(h.size or 0), bool(h.heading)))
+            lines.append(HeadLine(t, size, bool(h.heading)))
     if not lines:
         return None
     sized = [ln for ln in lines if ln.size > 0]
@@ -244,7 +255,7 @@ def guess_metadata(text: str, head=None) -> dict:
         dates.pop()
     number = None
     for h in list(head or [])[:HEAD_LINES]:        # the 文号 on its own line, before lines are joined
-        number = find_doc_number(_clean_line(h[0] if isinstance(h, (tuple, list)) else h))
+        number = find_doc_number(_clean_line(_as_line(h).text))
         if number:
             break
     return {"title": title[:200] if title else None, "doc_number": number or find_doc_number(start), "author": author,

@@ -87,14 +87,17 @@ def test_guess_metadata_is_well_formed_for_any_text(text):
     well_formed(guess_metadata(text))
 
 
-heads = st.lists(st.tuples(texts, st.floats(allow_nan=True, allow_infinity=True) | st.just(0.0), st.booleans()),
-                 max_size=12)
+heads = st.lists(st.one_of(
+    st.tuples(texts, st.floats(allow_nan=True, allow_infinity=True) | st.just(0.0), st.booleans()).map(
+        lambda h: HeadLine(*h)),
+    texts, st.none(), st.tuples(), st.tuples(texts), st.tuples(texts, st.text(max_size=3), st.integers(), st.none())),
+    max_size=12)
 
 
 @FAST
 @given(texts, heads)
 def test_guess_metadata_is_well_formed_for_any_layout(text, head):
-    well_formed(guess_metadata(text, head=[HeadLine(*h) for h in head]))
+    well_formed(guess_metadata(text, head=head))
     t = guess_title(head)
     assert t is None or (isinstance(t, str) and t.strip())
 
