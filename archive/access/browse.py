@@ -52,21 +52,26 @@ def facets(conn, filters: dict, date_from, date_to, ids: list[int] | None = None
     """{"office": {code: n}, "year": {year: n}, "category": {code: n}} over the records passing the
     other filters; `ids` (from a full-text search) restricts the records counted."""
     out = {}
-    for name in FACETS:
-        w, params = where(filters, date_from, date_to, skip=name)
-        counts: dict = {}
-        if ids is None:
-            for r in conn.execute(f"SELECT {name} AS k, count(*) AS n FROM records{w} GROUP BY {name}", params):
-                if r["k"] is not None:
-                    counts[r["k"]] = int(r["n"])
-        else:
-            for i in range(0, len(ids), 500):
-                chunk = ids[i:i + 500]
-                cond = ("%s id IN (%s)" % (" AND" if w else " WHERE", ",".join("?" * len(chunk))))
-                for r in conn.execute(f"SELECT {name} AS k, count(*) AS n FROM records{w}{cond} GROUP BY {name}",
-                                      [*params, *chunk]):
-                    if r["k"] is not None:
-                        counts[r["k"]] = counts.get(r["k"], 0) + int(r["n"])
+    if ids is None:
+        for name in FACETS:
+            w, params = where(filters, date_from, date_to, skip=name)
+            out[name] = {r["k"]: int(r["n"]) for r in conn.execute(
+                f"SELECT {name} AS k, count(*) AS n FROM records{w} GROUP BY {name}", params) if r["k"] is not None}
+    else:
+        # one pass over the records passing the other filters; the search's matches counted in Python
+        wanted = set(ids)
+        rest = {k: v for k, v in filters.items() if k not in FACETS}
+        w, params = where(rest, date_from, date_to)
+        rows = [r for r in conn.execute(f"SELECT id, office, year, category FROM records{w}", params)
+                if r["id"] in wanted]
+        for name in FACETS:
+            others = [(k, filters[k]) for k in FACETS if k != name and filters.get(k) not in (None, "")]
+            counts: dict = {}
+            for r in rows:
+                if r[name] is not None and all(r[k] == v for k, v in others):
+                    counts[r[name]] = counts.get(r[name], 0) + 1
+            out[name] = counts
+    for name in FACETS:                  # years newest first, the rest by count
         order = (lambda kv: -int(kv[0])) if name == "year" else (lambda kv: (-kv[1], str(kv[0])))
-        out[name] = dict(sorted(counts.items(), key=order))      # years newest first, the rest by count
+        out[name] = dict(sorted(out[name].items(), key=order))
     return out

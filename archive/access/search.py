@@ -11,7 +11,7 @@ from indexer.query import Query, QueryError, parse_query
 
 from .browse import browse, facets
 
-FACET_CAP = 20_000     # records of a full-text search counted for the facets
+FACET_CAP = 10_000     # a full-text search with more matches than this shows no facet counts
 
 
 @dataclass
@@ -104,7 +104,7 @@ def search(settings, query: str, *, office: str | None = None, category: str | N
         try:
             r = idx.query(q, sort=sort, limit=limit, offset=offset, **_index_filters(filters))
             ids = None
-            if with_facets:
+            if with_facets and r.total <= FACET_CAP:       # beyond it the counts would be partial: none
                 wide = {k: v for k, v in filters.items() if k not in ("office", "year", "category")}
                 ids = [h.record_id for h in idx.query(q, sort="relevance", limit=FACET_CAP, ids_only=True,
                                                       **_index_filters(wide)).hits]
