@@ -78,3 +78,25 @@ def test_backup_refuses_a_non_empty_or_nested_destination(tmp_path):
     empty.mkdir()
     r = run(root, "backup", empty, "--json")
     assert r.exit_code == 0 and json.loads(r.stdout)["records"] == 0
+
+
+def test_backup_to_a_file_or_under_one_is_a_chinese_error(tmp_path, monkeypatch):
+    root = tmp_path / "root"
+    archive.init_root(root, sample=True)
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    r = run(root, "backup", afile)
+    assert r.exit_code == 2 and "是一个文件" in r.stderr
+    r = run(root, "backup", afile / "b")
+    assert r.exit_code == 1 and isinstance(r.exception, SystemExit) and "不是目录" in r.stderr
+    assert afile.read_text() == "x"
+
+    import shutil
+
+    def full_disk(src, dst, **kw):
+        raise OSError(28, "No space left on device", str(dst))
+
+    monkeypatch.setattr(shutil, "copy2", full_disk)       # a copy that fails half way: Chinese, no errno text
+    r = run(root, "backup", tmp_path / "b2")
+    assert r.exit_code == 1 and "磁盘已满" in r.stderr and "备份不完整" in r.stderr
+    assert "No space" not in r.stderr and "Errno" not in r.stderr

@@ -17,7 +17,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archive.common.errors import ConfigError, ExitCode, MinzhengError
+from archive.common.errors import (
+    ConfigError,
+    ExitCode,
+    MinzhengError,
+    WriteError,
+    os_reason,
+)
 
 from . import db
 from .objects import object_path
@@ -49,7 +55,10 @@ class BackupReport:
 
 def _check_dest(settings, dest: Path) -> Path:
     dest = Path(dest)
-    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
+    if dest.exists() and not dest.is_dir():
+        raise MinzhengError(f"备份目标 {dest} 是一个文件，不是目录。请指定一个新目录（备份不会覆盖任何文件）",
+                            exit_code=ExitCode.usage)
+    if dest.exists() and any(dest.iterdir()):
         raise MinzhengError(f"备份目标 {dest} 已存在且不是空目录。请指定一个新目录（备份不会覆盖任何文件）",
                             exit_code=ExitCode.usage)
     root = Path(settings.root).resolve()
@@ -129,8 +138,12 @@ def _copy_rest(settings, dest: Path, report: BackupReport) -> None:
             else:
                 continue
         except (shutil.Error, OSError) as e:
-            first = e.args[0][0] if isinstance(e, shutil.Error) and e.args and e.args[0] else e
-            raise MinzhengError(f"复制 {name} 时出错：{first}。备份不完整，请换一个新目录重新运行 minzheng backup") from None
+            if isinstance(e, shutil.Error):          # args[0]: [(source, target, English reason), …]
+                bad = e.args[0][0] if e.args and e.args[0] else None
+                why = f"{bad[0]} 无法复制" if isinstance(bad, tuple) else "有文件无法复制"
+            else:
+                why = f"{getattr(e, 'filename', None) or name}：{os_reason(e)}"
+            raise MinzhengError(f"复制 {name} 时出错：{why}。备份不完整，请换一个新目录重新运行 minzheng backup") from None
         report.files[name] = len(files)
         report.file_bytes += sum(p.stat().st_size for p in files)
 
@@ -139,7 +152,10 @@ def backup(settings, dest: Path | str) -> BackupReport:
     """Copy the root at `settings` to the new or empty directory `dest` (see the module's text)."""
     t0 = time.perf_counter()
     dest = _check_dest(settings, Path(dest))
-    dest.mkdir(parents=True, exist_ok=True)
+    try:
+        dest.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise WriteError(dest, e, "请换一个备份目录（最好在另一块磁盘上）") from e
     report = BackupReport(dest=dest)
     shas = _copy_catalog(settings, dest, report)
     _copy_objects(settings, dest, shas, report)
