@@ -109,3 +109,12 @@ def test_help_has_no_click_english_placeholders(invoke):
         assert "[选项]" in out.splitlines()[0], path
         found = re.findall(r"\[OPTIONS\]|COMMAND \[ARGS\]|\bTEXT\b|\bKIND\b|\[OFFICE\]", out)
         assert not found, (path, found)
+
+
+def test_lost_catalog_says_restore_from_backup_not_init(root, invoke):
+    """init refuses a root that has files, so telling the archivist to run it when catalog.sqlite3 is gone
+    would lead nowhere: say restore it from a backup."""
+    (root / "catalog.sqlite3").unlink()
+    r = invoke(root, "verify", ok=False)
+    assert r.exit_code == 4 and "catalog.sqlite3" in r.stderr and "备份" in r.stderr
+    assert "请先运行 minzheng init" not in r.stderr

@@ -235,7 +235,8 @@ def connect_postgres(url: str, schema: str, *, create: bool) -> PgConnection:
 
 def connect_sqlite(path: Path, *, create: bool) -> sqlite3.Connection:
     if not create and not path.is_file():
-        raise RootError(f"找不到档案目录数据库 {path}。请先运行 minzheng init")
+        raise RootError(f"找不到档案目录数据库 {path}。如果它被删除或移走了，请从备份恢复（minzheng backup 的备份目录里的 "
+                        f"{path.name}）；也请检查 minzheng.toml 的 [catalog] url 是否指对了地方。新建档案才用 minzheng init（要一个空目录）")
     conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA journal_mode=WAL")
