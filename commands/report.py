@@ -36,6 +36,8 @@ rules_option = click.option("--rules", "rules_name", help="规则集名称（默
 
 def _format_of(fmt: str | None, out: Path | None) -> str:
     """The format asked for, checked against the --out file's extension (.txt is text)."""
+    if out is not None and not out.name.strip():
+        raise click.UsageError("--out 要写输出文件的名字，例如 --out 完整性报告.xlsx")
     ext = out.suffix.lstrip(".").lower() if out is not None and out.suffix else ""
     ext = "text" if ext == "txt" else ext
     if fmt is None:

@@ -284,6 +284,9 @@ def test_cli_format_and_out_extension_must_agree(built, invoke, tmp_path):
     invoke(root, "report", "standardization", "--out", tmp_path / "s.txt")          # .txt is the text table
     assert "规范化建设" in (tmp_path / "s.txt").read_text(encoding="utf-8")
     invoke(root, "report", "standardization", "--format", "text", "--out", tmp_path / "s2.txt")
+    for blank in ("", " "):
+        r = invoke(root, "report", "completeness", "--format", "xlsx", "--out", blank, ok=False)
+        assert r.exit_code == 2 and "--out 要写输出文件的名字" in r.stderr
 
 
 def test_cli_out_that_cannot_be_written_is_a_chinese_error(built, invoke, tmp_path):

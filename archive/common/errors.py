@@ -97,6 +97,7 @@ _OS_REASONS = {
     errno.EDQUOT: "超出了磁盘配额",
     errno.EROFS: "所在的磁盘是只读的",
     errno.ENAMETOOLONG: "文件名太长",
+    errno.EBUSY: "那里正被使用（不能替换一个目录或挂载点）",
 }
 
 
