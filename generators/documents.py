@@ -7,12 +7,17 @@ File names (in ROOT/out/OFFICE/YYYY-MM-DD/ unless --out):
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Callable
 
-from archive.common.errors import MinzhengError, NothingToListError, WriteError
+from archive.common.errors import (
+    MinzhengError,
+    NothingToListError,
+    WriteError,
+    os_reason,
+)
 from archive.common.tools import SOFFICE
 from archive.store import catalog
 from generators.inspection import inspection_context
@@ -97,6 +102,9 @@ def generate_documents(settings, office_code: str, kinds: list[str], *, year: in
             target.mkdir(parents=True, exist_ok=True)
             run.render_all()
         except OSError as e:
+            where = Path(getattr(e, "filename2", None) or e.filename or target)
+            if where != target and target not in where.parents:     # a template or data file, not our output
+                raise GenerateError(f"无法读取 {where}：{os_reason(e)}。请检查这个文件和它的权限") from e
             raise WriteError(target, e, f"请换一个 --out 目录，或检查 {target} 的权限和磁盘空间后重新运行") from e
         runs.append(run)
         report.offices.append(office.code)

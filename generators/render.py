@@ -104,7 +104,9 @@ def render_docx(template: Path, context: dict, target: Path) -> Path:
         line = f"第 {e.lineno} 行：" if getattr(e, "lineno", None) else ""
         raise ConfigError(f"模板 {template} 有误（{line}{e}）。请在 Word 中检查 {{{{ }}}} 和 {{% %}} 标记是否完整")
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, etree.XMLSyntaxError) as e:   # not a Word file
-        raise ConfigError(f"模板 {template} 无法打开（{type(e).__name__}：{e}）。请确认它是 Word .docx 文件")
+        log.debug("template %s: %r", template, e)
+        raise ConfigError(f"模板 {template} 无法打开：它不是 Word .docx 文件，或已损坏。请用 Word 或 WPS 打开后另存为 .docx，"
+                          "或删除它以改用内置模板") from None
     with atomic_path(target) as tmp:
         tpl.save(str(tmp))
     return target

@@ -704,3 +704,18 @@ def test_text_that_looks_like_a_formula_stays_text_in_the_xlsx_files(tmp_path):
                         seen.add((book.name.endswith("c.xlsx"), cell.value))
     assert (False, "=1+1") in seen and (False, '=HYPERLINK("http://x.example","点我")') in seen
     assert (True, "=1+1") in seen
+
+
+def test_a_template_that_is_not_a_word_file_is_named_in_chinese(county, tmp_path):
+    settings = county["settings"]
+    fake = settings.root / "templates" / "roster.docx"
+    fake.parent.mkdir(parents=True, exist_ok=True)
+    fake.write_text("不是 Word 文件")
+    try:
+        r = run(settings.root, "generate", "roster", "--office", "QSZ", "--out", tmp_path / "t", ok=False)
+        assert r.exit_code == 4 and str(fake) in r.stderr and "另存为 .docx" in r.stderr
+        assert "Error" not in r.stderr and "Package" not in r.stderr
+    finally:
+        import shutil
+
+        shutil.rmtree(settings.root / "templates")
