@@ -239,3 +239,12 @@ def test_a_failed_migration_leaves_no_new_sqlite_file(tmp_path, monkeypatch):
     monkeypatch.setattr(migrate, "checksum", real)
     rep = migrate.migrate_catalog(settings, f"sqlite:{dest}")
     assert rep.tables["offices"] == 0 and dest.is_file()
+
+
+def test_migrate_to_an_unreachable_database_points_at_to(tmp_path):
+    """The address came from --to, so the advice names --to (not minzheng.toml's [catalog] url)."""
+    root = tmp_path / "root"
+    mz(root, "init")
+    r = mz(root, "catalog", "migrate", "--to", "postgresql://nobody@/x?host=/nonexistent-socket-dir", code=4)
+    assert "连接不上目录库" in r.stderr and "--to" in r.stderr and "[catalog] url" not in r.stderr
+    assert 'url = "postgresql' not in (root / "minzheng.toml").read_text(encoding="utf-8")

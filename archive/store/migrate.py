@@ -108,6 +108,11 @@ def migrate_catalog(settings: Settings, to: str) -> MigrationReport:
     src = catalog.connect(source_url)
     try:
         dst = catalog.connect(dest_url, create=True)
+    except ConfigError as e:              # the address came from --to, not from minzheng.toml
+        src.close()
+        _remove_new_sqlite(dest_url)
+        raise ConfigError(e.message.split("。请检查 [catalog] url")[0] + "。请检查 --to 的地址（用户、主机、库名），"
+                          "以及数据库服务器是否在运行", exit_code=e.exit_code) from None
     except BaseException:
         src.close()
         _remove_new_sqlite(dest_url)
