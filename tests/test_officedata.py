@@ -441,3 +441,15 @@ def test_office_code_typed_with_spaces_or_lower_case_is_found(invoke, sample_roo
     r = invoke(sample_root, "office", "check", " ytz ")
     assert r.stdout.startswith("YTZ 云台镇")
     assert load_office(load_settings(sample_root), "\tqsz ").code == "QSZ"
+
+
+def test_staff_gender_that_contradicts_the_id_number(invoke, sample_root, data):
+    """The 17th digit of an ID number is odd for men and even for women: a 性别 that says otherwise is a typo
+    in one of the two, and the roster would print it."""
+    rows = read_rows(data / "staff.csv")
+    g, i = rows[0].index("性别"), rows[0].index("身份证号")
+    n = next(k for k, r in enumerate(rows[1:], 1) if r[g] and r[i])
+    rows[n][g] = "女" if int(rows[n][i][16]) % 2 else "男"
+    write_rows(data / "staff.csv", rows)
+    err = import_fails(invoke, sample_root, data)
+    assert f"staff.csv 第 {n + 1} 行 “性别” 列：“{rows[n][g]}” 与身份证号不符" in err

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from .cells import Row, parse_table
+from .idnumber import gender as gender_of_id
 from .model import (
     AID_CLASSES,
     ONE_OFF,
@@ -102,6 +103,10 @@ def build_county(county_name: str, tables: dict[str, Table], problems: list[str]
                 row.ok = False
             else:
                 staff_ids[(o.code, pid)] = row.number
+        if pid and v.get("gender") and row.ok and v["gender"] != gender_of_id(pid):
+            problems.append(f"{row.where('性别')}：“{v['gender']}” 与身份证号不符（身份证号第 17 位表示"
+                            f"{gender_of_id(pid)}）；请核对性别或身份证号")
+            row.ok = False
         if row.ok:
             o.staff.append(Staff(name=v["name"], role=v["role"], id_number=v["id_number"], gender=v.get("gender", ""),
                                  phone=v.get("phone", ""), village=v.get("village", ""),
