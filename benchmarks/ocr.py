@@ -56,8 +56,9 @@ VARIANTS = {
     "no-background": replace(DEFAULT, background=False),
     "no-deskew": replace(DEFAULT, deskew=False),
     "upsample-2": replace(NONE, upsample_bilevel=2.0),
+    "height-23": replace(DEFAULT, text_height=23.0),
     "height-28": replace(DEFAULT, text_height=28.0),
-    "height-20": replace(DEFAULT, text_height=20.0),
+    "height-18": replace(DEFAULT, text_height=18.0),
 }
 FONTS = {"sans": "NotoSansCJK-Regular.ttc", "serif": "NotoSerifCJK-Regular.ttc"}
 

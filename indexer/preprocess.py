@@ -2,8 +2,8 @@
 (benchmarks/ocr.py): bilevel scans (CCITT G4 TIFF at 150–200 dpi) are smoothed into greyscale, so that
 tesseract sees anti-aliased strokes instead of jagged 1-bit ones (enlarging them first measured worse);
 photographed pages get their uneven light divided out and their contrast stretched; rotated pages are
-deskewed; and greyscale pages whose text is larger than tesseract reads best (lines over ~26 px high:
-300 dpi scans, photos) are shrunk to ~23 px lines, which also makes them faster to read (shrinking
+deskewed; and greyscale pages whose text is larger than tesseract reads best (lines over ~23 px high:
+300 dpi scans, photos) are shrunk to ~20 px lines, which also makes them faster to read (shrinking
 bilevel pages measured worse). Pure Pillow."""
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ class Steps:
     bilevel_smooth: bool = True        # 1-bit pages → greyscale, blurred by ~1/31 of the text height
     background: bool = True            # divide out uneven light on greyscale pages that have it
     deskew: bool = True
-    text_height: float = 23.0          # shrink greyscale pages whose text lines are taller (px; 0 = off)
+    text_height: float = 20.0          # shrink greyscale pages whose text lines are taller (px; 0 = off)
     upsample_bilevel: float = 0.0      # enlarge 1-bit pages this many times first (measured worse: off)
     max_angle: float = 4.0             # degrees searched either way
     min_angle: float = 0.3             # smaller skews are left alone
