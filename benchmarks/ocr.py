@@ -57,6 +57,8 @@ VARIANTS = {
     "no-deskew": replace(DEFAULT, deskew=False),
     "upsample-2": replace(NONE, upsample_bilevel=2.0),
     "height-23": replace(DEFAULT, text_height=23.0),
+    "blur-1/50": replace(DEFAULT, bilevel_blur=1 / 50),
+    "blur-1/20": replace(DEFAULT, bilevel_blur=1 / 20),
     "height-28": replace(DEFAULT, text_height=28.0),
     "height-18": replace(DEFAULT, text_height=18.0),
 }

@@ -15,7 +15,8 @@ from PIL import Image, ImageFilter, ImageMath, ImageOps
 @dataclass(frozen=True)
 class Steps:
     """Which steps `prepare` applies (chosen by measurement; see benchmarks/ocr.py and the README)."""
-    bilevel_smooth: bool = True        # 1-bit pages → greyscale, blurred by ~1/31 of the text height
+    bilevel_smooth: bool = True        # 1-bit pages → greyscale, blurred by `bilevel_blur` × the line height
+    bilevel_blur: float = 1 / 31
     background: bool = True            # divide out uneven light on greyscale pages that have it
     deskew: bool = True
     text_height: float = 20.0          # shrink greyscale pages whose text lines are taller (px; 0 = off)
@@ -115,7 +116,7 @@ def prepare(img: Image.Image, steps: Steps = DEFAULT) -> Image.Image:
             img = img.rotate(a, resample=Image.BICUBIC, expand=True, fillcolor=255)
     h = text_height(img) if (steps.text_height or (bilevel and steps.bilevel_smooth)) else None
     if bilevel and steps.bilevel_smooth:
-        img = img.filter(ImageFilter.GaussianBlur(min(2.0, max(0.5, (h or 31) / 31))))
+        img = img.filter(ImageFilter.GaussianBlur(min(2.0, max(0.3, (h or 31) * steps.bilevel_blur))))
     if steps.text_height and h and h > steps.text_height * 1.15 and not bilevel:   # bilevel: measured worse
         f = steps.text_height / h
         img = img.resize((max(1, round(img.width * f)), max(1, round(img.height * f))), Image.LANCZOS)
