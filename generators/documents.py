@@ -102,10 +102,7 @@ def generate_documents(settings, office_code: str, kinds: list[str], *, year: in
             target.mkdir(parents=True, exist_ok=True)
             run.render_all()
         except OSError as e:
-            where = Path(getattr(e, "filename2", None) or e.filename or target)
-            if where != target and target not in where.parents:     # a template or data file, not our output
-                raise GenerateError(f"无法读取 {where}：{os_reason(e)}。请检查这个文件和它的权限") from e
-            raise WriteError(target, e, f"请换一个 --out 目录，或检查 {target} 的权限和磁盘空间后重新运行") from e
+            raise _file_error(e, target) from e
         runs.append(run)
         report.offices.append(office.code)
     if not runs:
@@ -115,19 +112,36 @@ def generate_documents(settings, office_code: str, kinds: list[str], *, year: in
             f"没有可列入{_kind_names(kinds)}的内容，未生成任何文件。请检查 --year 或办公室数据 recipients 的日期",
             details=report.to_dict())
     if pdf and any(run.docx for run in runs):
-        docx = [p for run in runs for p in run.docx]
-        say(f"转换 PDF（一个 LibreOffice 进程，{len(docx)} 个文件）")
-        pdfs = {p.with_suffix(".pdf") for p in convert_with_soffice(docx)}
-        for run in runs:
-            run.files += [p.with_suffix(".pdf") for p in run.docx if p.with_suffix(".pdf") in pdfs]
-            for spec, path in run.big_ledgers:
-                say(f"{run.office.name}：{spec.title} {len(spec.recipients)} 行，直接绘制 PDF")
-                run.files.append(ledger_pdf(run.office, spec, year, today, path.with_suffix(".pdf"),
-                                            cache_dir=settings.cache_dir / "fonts"))
+        try:
+            _to_pdf(runs, settings, year, today, say)
+        except OSError as e:
+            where = Path(getattr(e, "filename2", None) or e.filename or runs[0].out_dir)
+            raise _file_error(e, next((r.out_dir for r in runs if r.out_dir in where.parents), runs[0].out_dir)) from e
     for run in runs:
         report.files += run.files
         _log(settings, run.office.code, kinds, year, run.files)
     return report
+
+
+def _file_error(e: OSError, target: Path) -> MinzhengError:
+    """A Chinese error for a file that could not be written (in the output directory) or read (a template)."""
+    where = Path(getattr(e, "filename2", None) or e.filename or target)
+    if where != target and target not in where.parents:     # a template or data file, not our output
+        return GenerateError(f"无法读取 {where}：{os_reason(e)}。请检查这个文件和它的权限")
+    return WriteError(target, e, f"请换一个 --out 目录，或检查 {target} 的权限和磁盘空间后重新运行")
+
+
+def _to_pdf(runs, settings, year, today, say) -> None:
+    """Every .docx of the run through one LibreOffice process; long ledgers drawn with reportlab."""
+    docx = [p for run in runs for p in run.docx]
+    say(f"转换 PDF（一个 LibreOffice 进程，{len(docx)} 个文件）")
+    pdfs = {p.with_suffix(".pdf") for p in convert_with_soffice(docx)}
+    for run in runs:
+        run.files += [p.with_suffix(".pdf") for p in run.docx if p.with_suffix(".pdf") in pdfs]
+        for spec, path in run.big_ledgers:
+            say(f"{run.office.name}：{spec.title} {len(spec.recipients)} 行，直接绘制 PDF")
+            run.files.append(ledger_pdf(run.office, spec, year, today, path.with_suffix(".pdf"),
+                                        cache_dir=settings.cache_dir / "fonts"))
 
 
 def _kind_names(kinds: list[str]) -> str:

@@ -719,3 +719,20 @@ def test_a_template_that_is_not_a_word_file_is_named_in_chinese(county, tmp_path
         import shutil
 
         shutil.rmtree(settings.root / "templates")
+
+
+def test_pdf_that_cannot_be_written_is_a_chinese_error(county, tmp_path, monkeypatch):
+    """The PDF stage writes too: a folder where a PDF would go (or a full disk) is said like the .docx case."""
+    from generators import documents
+
+    out = tmp_path / "pdfout"
+    (out / "QSZ-roster.pdf").mkdir(parents=True)
+
+    def convert(paths):
+        raise IsADirectoryError(21, "Is a directory", str(out / ".tmp-x.pdf"), None, str(out / "QSZ-roster.pdf"))
+
+    monkeypatch.setattr(documents, "SOFFICE", type("NoTool", (), {"require": staticmethod(lambda: None)})())
+    monkeypatch.setattr(documents, "convert_with_soffice", convert)
+    r = run(county["root"], "generate", "roster", "--office", "QSZ", "--pdf", "--out", out, ok=False)
+    assert r.exit_code == 1 and isinstance(r.exception, SystemExit)
+    assert "QSZ-roster.pdf" in r.stderr and "同名的目录" in r.stderr and "--out" in r.stderr
