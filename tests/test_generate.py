@@ -736,3 +736,11 @@ def test_pdf_that_cannot_be_written_is_a_chinese_error(county, tmp_path, monkeyp
     r = run(county["root"], "generate", "roster", "--office", "QSZ", "--pdf", "--out", out, ok=False)
     assert r.exit_code == 1 and isinstance(r.exception, SystemExit)
     assert "QSZ-roster.pdf" in r.stderr and "同名的目录" in r.stderr and "--out" in r.stderr
+
+
+def test_a_year_still_to_come_is_said(county, tmp_path):
+    """--year 2100 (a slip for 2010, say) lists every monthly recipient without an end date: say so."""
+    r = run(county["root"], "generate", "ledger", "--office", "QSZ", "--year", 2100, "--out", tmp_path / "y")
+    assert "2100 年度还没有到" in r.stderr and "--year" in r.stderr
+    r = run(county["root"], "generate", "roster", "--office", "QSZ", "--out", tmp_path / "now")
+    assert "还没有到" not in r.stderr
