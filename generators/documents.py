@@ -86,9 +86,9 @@ def generate_documents(settings, office_code: str, kinds: list[str], *, year: in
     today = today or date.today()
     year = year or today.year
     say = progress or (lambda msg: None)
-    if year > today.year:
+    if year > today.year + 1:          # next year's documents are made in December; later ones are a slip
         say(f"注意：{year} 年度还没有到（今天是 {today.isoformat()}）；按月救助对象凡没有填终止日期的都按仍在享受列入，"
-            "一次性救助只列发放日期在该年的。请确认 --year 没有写错")
+            "一次性救助只列发放日期在该年的。请确认年度（--year）没有写错")
     report = GenerateReport()
     runs = []
     for office in offices:
