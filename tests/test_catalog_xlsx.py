@@ -115,9 +115,12 @@ def test_unknown_records_duplicates_and_foreign_workbooks(filled, invoke, tmp_pa
     _, wb, ws = export(invoke, filled, path)
     ws.cell(ws.max_row + 1, 1).value = 42
     ws.cell(ws.max_row + 1, 1).value = 1
+    ws.cell(ws.max_row + 1, 1).value = "99999999999999999999"          # past SQLite's 64-bit integers
     wb.save(path)
     r = invoke(filled, "catalog", "import", path, ok=False)
     assert "没有记录号为 42 的记录" in r.stderr and "记录 1 与第" in r.stderr and "重复" in r.stderr
+    assert f"第 {ws.max_row} 行 “记录号” 列（A 列）：没有记录号为 99999999999999999999 的记录" in r.stderr
+    assert "Traceback" not in r.stderr
 
     other = tmp_path / "other.xlsx"
     wb = openpyxl.Workbook()

@@ -100,6 +100,10 @@ def test_unknown_record_and_no_fields(archive_root, invoke):
     assert r.exit_code == 1 and "找不到记录 99" in r.stderr
     r = invoke(archive_root, "edit", 2, ok=False)
     assert r.exit_code == 2 and "至少给出一个" in r.stderr
+    big = "99999999999999999999"                        # past SQLite's 64-bit integers
+    for args in (("edit", big, "--title", "x"), ("show", big)):
+        r = invoke(archive_root, *args, ok=False)
+        assert r.exit_code == 1 and "Traceback" not in r.stderr and f"找不到记录 {big}" in r.stderr
     r = invoke(archive_root, "edit", 2, "--confirm", "页数", ok=False)
     assert r.exit_code == 2 and "不是著录项" in r.stderr
 

@@ -239,12 +239,12 @@ def _plan_rows(conn, rules, path, rows, cols, force, result):
         result.rows += 1
         where = f"第 {n} 行"
         raw_id = cell_text(cells["id"])
-        if not raw_id.isdigit():
+        if not raw_id.isdecimal():
             problems.append(f"{where} “记录号” 列（{_column_letter(cols['id'] + 1)} 列）：应为数字，现为 “{raw_id}”")
             continue
         rec = catalog.record(conn, int(raw_id))
         if rec is None:
-            problems.append(f"{where}：没有记录号为 {raw_id} 的记录")
+            problems.append(f"{where} “记录号” 列（{_column_letter(cols['id'] + 1)} 列）：没有记录号为 {raw_id} 的记录")
             continue
         if rec["id"] in seen:
             problems.append(f"{where}：记录 {raw_id} 与第 {seen[rec['id']]} 行重复")

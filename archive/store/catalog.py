@@ -261,9 +261,14 @@ def offices(conn: sqlite3.Connection) -> list[dict]:
     return [dict(r) for r in conn.execute("SELECT * FROM offices ORDER BY code")]
 
 
+MAX_ID = 2**63 - 1          # the largest integer the catalog can hold
+
+
 def record(conn: sqlite3.Connection, key: str | int) -> dict | None:
-    """A record by id or by 档号."""
-    if isinstance(key, int) or str(key).isdigit():
+    """A record by id or by 档号; None when there is none (an id past SQLite's 64-bit integers included)."""
+    if isinstance(key, int) or str(key).isdecimal():
+        if not 0 < int(key) <= MAX_ID:
+            return None
         row = conn.execute("SELECT * FROM records WHERE id=?", (int(key),)).fetchone()
     else:
         row = conn.execute("SELECT * FROM records WHERE archival_code=?", (str(key),)).fetchone()
