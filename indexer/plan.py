@@ -3,8 +3,9 @@
     ("match", field, QueryTerms)      the term's tokens as a phrase in a positional field; its
                                       one-character runs in `uni` (field "all") or in the field itself
     ("any", field, tokens)            at least one of the tokens (candidates for approximate matching)
-    ("gapped", field, variants)       any of the variants, each ([(offset, token)] a phrase with gaps,
-                                      (characters that must also occur, anywhere))
+    ("gapped", field, variants, term) any of the variants, each ([(offset, token)] a phrase with gaps,
+                                      (characters that must also occur, anywhere)); a backend with
+                                      pattern phrases may build its own from the term instead
     ("raw", field, value)             an exact value (office, category, retention, household, doctype)
     ("int", field, value)             an exact number (year)
     ("prefix", field, text)           a value starting with text (档号)
@@ -112,7 +113,7 @@ def _one_off(field: str, qt):
             v = (tuple(left + [(i + d, tok) for i, tok in right]), chars)
             if v[0] and v not in variants:
                 variants.append(v)
-    return ("gapped", field, tuple(variants))
+    return ("gapped", field, tuple(variants), qt.squashed)
 
 
 def approx_plan(q: Query, filters: dict):

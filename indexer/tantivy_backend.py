@@ -10,6 +10,7 @@ import tantivy
 
 from indexer.errors import IndexBusyError, SearchIndexError
 from indexer.index import Candidate, Index
+from indexer.plan import inner_positions
 
 WRITER_HEAP = 128_000_000
 LOCK_WAIT = 30.0
@@ -155,7 +156,9 @@ class TantivyIndex(Index):
             return parts[0] if len(parts) == 1 else Q.boolean_query([(Occur.Must, p) for p in parts])
         if kind == "gapped":
             uni = "uni" if node[1] == "all" else node[1]
-            alts = []
+            # the exact misread patterns first: a record matching one also matches a broad variant,
+            # so it scores above records that match only the broad ones (short terms)
+            alts = [(Occur.Should, q) for q in self._misread(node[1], node[3])]
             for phrase, chars in node[2]:
                 q = Q.phrase_query(sch, node[1], list(phrase)) if len(phrase) > 1 else Q.term_query(sch, node[1], phrase[0][1])
                 if chars:
@@ -181,6 +184,17 @@ class TantivyIndex(Index):
         clauses += [(Occur.Should, self._q(n)) for n in should]
         clauses += [(Occur.MustNot, self._q(n)) for n in must_not]
         return Q.boolean_query(clauses)
+
+    def _misread(self, field: str, term: str) -> list:
+        """One pattern phrase per inner Chinese character of the term: its two bigrams become
+        "previous character + any" and "any + next character", so exactly a misread there matches."""
+        out = []
+        grams = [term[i:i + 2] for i in range(len(term) - 1)]
+        for j in inner_positions(term):
+            words = [(i, re.escape(g)) for i, g in enumerate(grams) if i not in (j - 1, j)]
+            words += [(j - 1, re.escape(term[j - 1]) + "."), (j, "." + re.escape(term[j + 1]))]
+            out.append(tantivy.Query.regex_phrase_query(self.schema, field, sorted(words)))
+        return out
 
     def _execute(self, plan, *, limit, sort, count, load_from=0, count_cap=None):
         s = self._searcher()
@@ -222,3 +236,4 @@ class TantivyIndex(Index):
         tie = s.search(same, limit=limit - len(before), count=False, order_by_field="code_sort",
                        order=tantivy.Order.Asc)
         return before + [(last, a) for _, a in tie.hits], res
+
