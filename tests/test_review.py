@@ -36,3 +36,21 @@ def test_review_lists_guessed_fields_and_follows_corrections(sample_root, invoke
 def test_review_of_an_archive_with_nothing_to_check(sample_root, invoke):
     assert invoke(sample_root, "review").stdout.strip() == "没有待核的记录。"
     assert as_json(invoke(sample_root, "review", "--json")) == {"records": [], "rebind": []}
+
+
+def test_an_unknown_office_code_is_a_usage_error_listing_the_known_ones(sample_root, invoke, tmp_path):
+    import archive
+    from archive.common.errors import UnknownCodeError
+    for args in (("review", "--office", "XYZ"), ("catalog", "export", "--office", "XYZ", "--out", tmp_path / "a.xlsx"),
+                 ("catalog", "export", "--category", "QQ", "--out", tmp_path / "b.xlsx")):
+        r = invoke(sample_root, *args, ok=False)
+        assert r.exit_code == 2 and "Traceback" not in r.stderr, r.stderr
+        assert ("“XYZ” 的民政办" in r.stderr and "QSZ（青山镇）" in r.stderr) or \
+            ("门类代码 “QQ”" in r.stderr and "DB（城乡低保）" in r.stderr)
+    assert not (tmp_path / "a.xlsx").exists() and not (tmp_path / "b.xlsx").exists()
+    try:                                              # the library says the same (what the web pages show)
+        archive.review_list(archive.load_settings(sample_root), office="XYZ")
+        raise AssertionError("no error for an unknown office")
+    except UnknownCodeError as e:
+        assert "XYZ" in str(e)
+    assert as_json(invoke(sample_root, "review", "--office", "qsz", "--json"))["records"] == []   # known, any case

@@ -21,11 +21,12 @@ from pathlib import Path
 from collections.abc import Callable
 
 from archive.common.cjk_font import build_fonts
-from archive.common.errors import MinzhengError, NotFoundError, UnknownCodeError
+from archive.common.errors import MinzhengError, NotFoundError
 from archive.common.files import fsync_dir, fsync_tree
 from archive.store import catalog
 from archive.store.bags import MANIFEST, PAYLOAD
 from archive.store.config import Settings
+from archive.store.known_codes import check_codes
 from archive.store.objects import object_path
 
 from .codes import CodeReport, assign_codes, fonds_of, group_prefix
@@ -124,29 +125,9 @@ def _what_exists(conn, office: str) -> str:
     return text
 
 
-def check_codes(settings: Settings, conn, office: str, category: str) -> None:
-    """An office or category code that neither the county's settings and data nor any record knows is a typo:
-    say so and list the known codes (a usage error), instead of reporting an empty selection."""
-    offices = {r["code"]: r["name"] for r in conn.execute("SELECT code, name FROM offices")}
-    categories = dict(settings.categories)
-    for r in conn.execute("SELECT DISTINCT office, category FROM records"):
-        if r["office"]:
-            offices.setdefault(r["office"], "")
-        if r["category"]:
-            categories.setdefault(r["category"], "")
-    listing = lambda known: "、".join(f"{k}（{v}）" if v else k for k, v in known.items())
-    if office not in offices:
-        known = f"已有：{listing(offices)}。请用 --office 指定其中之一" if offices else \
-            "档案中还没有任何民政办：请先用 minzheng office import 导入办公室数据，或导入文件时用 --office 指定机构"
-        raise UnknownCodeError(f"没有机构代码为 “{office}” 的民政办。{known}")
-    if category not in categories:
-        raise UnknownCodeError(f"没有门类代码 “{category}”。可用的门类：{listing(categories) or '（未设置）'}。"
-                               "请用 --category 指定其中之一（门类在 minzheng.toml 的 [categories] 中设置）")
-
-
 def _bind(settings, conn, prof: Profile, office, year, category, retention, say) -> BindReport:
     report = BindReport()
-    check_codes(settings, conn, office, category)
+    check_codes(settings, conn, office=office, category=category, retention=retention)
     rows = _selection_rows(conn, office, year, category, retention)
     sel = f"{office} {year} 年 {category} 类" + (f"（保管期限 {retention}）" if retention else "")
     if not rows:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from archive.store import catalog
+from archive.store.known_codes import check_codes
 
 from .fields import KEYS, LABELS
 
@@ -22,9 +23,11 @@ def select_records(conn, *, office=None, year=None, category=None, review_only=F
 
 def review_list(settings, office: str | None = None, year: int | None = None) -> list[dict]:
     """Records with 待核 fields: {record_id, archival_code, title, office, year, category, original_name,
-    needs_review: [keys], labels: [Chinese labels]}."""
+    needs_review: [keys], labels: [Chinese labels]}. An office code the archive does not know is an
+    UnknownCodeError."""
     conn = catalog.connect(settings.catalog_url)
     try:
+        check_codes(settings, conn, office=office)
         recs = select_records(conn, office=office, year=year, review_only=True)
     finally:
         conn.close()

@@ -10,6 +10,7 @@ from pathlib import Path
 from archive.common.errors import DataError
 from archive.common.files import atomic_path
 from archive.store import catalog
+from archive.store.known_codes import check_codes
 
 from .edit import BoundRecordError, EditResult, apply_changes, follow_index, guard, plan
 from .fields import FIELDS, KEYS, LABELS, FieldError, Rules, field_key, validate
@@ -93,6 +94,7 @@ def export_catalog(settings, out: Path | str, *, office=None, year=None, categor
         raise DataError(f"导出文件应以 .xlsx 结尾，现为 {out.name}")
     conn = catalog.connect(settings.catalog_url)
     try:
+        check_codes(settings, conn, office=office, category=category)
         recs = select_records(conn, office=office, year=year, category=category)
         offices = sorted(r["code"] for r in conn.execute("SELECT code FROM offices"))
     finally:
