@@ -10,6 +10,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from archive.common.files import atomic_path
+from archive.common.xlsx_text import keep_text
 from generators.ledger import LedgerSpec, ledger_rows
 from generators.office.model import Office
 
@@ -67,8 +68,7 @@ def write_ledger_xlsx(office: Office, spec: LedgerSpec, year: int, today: date, 
         r = FIRST_ROW + i
         for c, key in enumerate(keys, 1):
             cell = ws.cell(r, c, row[key])
-            if cell.data_type == "f":     # a name or cause typed as =… is text, never a formula Excel runs
-                cell.data_type = "s"
+            keep_text(cell)               # a name or cause typed as =… is text, never a formula Excel runs
             cell._style = copy(protos[c - 1])
     last = FIRST_ROW + len(rows) - 1
     totals = FIRST_ROW + len(rows)

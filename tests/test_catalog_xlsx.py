@@ -146,3 +146,47 @@ def test_bound_records_in_the_sheet_need_force(filled, invoke, tmp_path):
     out = as_json(invoke(filled, "catalog", "import", path, "--force", "--json"))
     assert out["records_changed"] == 2
     assert [v["archival_code"] for v in out["rebind"]] == ["Z109-LS·2016-D30-QSZ-J001"]
+
+
+def test_a_title_like_a_formula_goes_out_as_text_and_comes_back_unchanged(filled, invoke, tmp_path):
+    title = '=HYPERLINK("http://x","y")'
+    invoke(filled, "edit", 2, "--title", title)
+    path = tmp_path / "著录.xlsx"
+    _, wb, ws = export(invoke, filled, path)
+    cell = ws.cell(row_of(ws, 2), column(ws, "题名"))
+    assert cell.data_type == "s" and cell.value == title                   # text, not a live formula
+    assert not any(c.data_type == "f" for row in ws.iter_rows() for c in row)
+    out = as_json(invoke(filled, "catalog", "import", path, "--json"))      # the untouched export comes back
+    assert out["records_changed"] == 0 and as_json(invoke(filled, "show", 2, "--json"))["title"] == title
+
+
+def test_a_formula_cell_is_named_not_read_as_an_empty_title(filled, invoke, tmp_path):
+    path = tmp_path / "著录.xlsx"
+    _, wb, ws = export(invoke, filled, path)
+    r2 = row_of(ws, 2)
+    ws.cell(r2, column(ws, "题名")).value = '=CONCATENATE("张","大山")'
+    ws.cell(row_of(ws, 1), column(ws, "题名")).value = "一个正确的新题名"
+    wb.save(path)
+    before = as_json(invoke(filled, "show", 1, "--json"))
+    r = invoke(filled, "catalog", "import", path, ok=False)
+    assert r.exit_code == 1 and "Traceback" not in r.stderr
+    assert f"第 {r2} 行 “题名” 列（C 列）：单元格里是公式，请改成文字" in r.stderr
+    assert "题名不能为空" not in r.stderr
+    assert as_json(invoke(filled, "show", 1, "--json")) == before            # nothing written
+
+
+def test_a_renamed_or_unknown_column_is_an_error_not_ignored(filled, invoke, tmp_path):
+    path = tmp_path / "著录.xlsx"
+    _, wb, ws = export(invoke, filled, path)
+    date_col = column(ws, "日期")
+    ws.cell(1, date_col).value = "日期（年月日）"
+    ws.cell(row_of(ws, 3), date_col).value = "2019-11-06"
+    ws.cell(row_of(ws, 1), column(ws, "题名")).value = "一个正确的新题名"
+    wb.save(path)
+    before = {i: as_json(invoke(filled, "show", i, "--json")) for i in (1, 3)}
+    r = invoke(filled, "catalog", "import", path, ok=False)
+    assert r.exit_code == 1 and "Traceback" not in r.stderr
+    assert "不认识的列 “日期（年月日）”" in r.stderr and f"{chr(64 + date_col)} 列" in r.stderr
+    assert "没有写入任何修改" in r.stderr and "记录号、档号、题名" in r.stderr and "、日期、" in r.stderr
+    for i in (1, 3):
+        assert as_json(invoke(filled, "show", i, "--json")) == before[i]

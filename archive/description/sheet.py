@@ -9,6 +9,7 @@ from pathlib import Path
 
 from archive.common.errors import DataError
 from archive.common.files import atomic_path
+from archive.common.xlsx_text import is_formula, keep_text
 from archive.store import catalog
 from archive.store.known_codes import check_codes
 
@@ -114,6 +115,8 @@ def export_catalog(settings, out: Path | str, *, office=None, year=None, categor
         row += ["、".join(LABELS[k] for k in KEYS if k in r["needs_review"])] + [r.get(k) for k, _, _ in INFO]
         ws.append(row)
         n = ws.max_row
+        for cell in ws[n]:
+            keep_text(cell)               # a title typed as =… goes out as text, not a formula Excel runs
         for i, (k, _, _) in enumerate(FIELDS, start=3):
             cell = ws.cell(n, i)
             if k != "year":
@@ -150,32 +153,54 @@ def export_catalog(settings, out: Path | str, *, office=None, year=None, categor
     return ExportResult(out, len(recs), sum(1 for r in recs if r["needs_review"]))
 
 
-def _read(path: Path) -> list[tuple]:
+def _read(path: Path) -> tuple[list[tuple], dict[int, list[int]]]:
+    """The sheet's rows of values, and {row number: [column indexes]} of the cells that hold a formula
+    (their value is None here: a formula is not an archivist's text)."""
     import openpyxl
     if not path.is_file():
         raise DataError(f"找不到文件 {path}")
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except Exception as e:          # noqa: BLE001 - any unreadable workbook gets the same answer
         raise DataError(f"无法读取 {path.name}（{type(e).__name__}）；请确认它是 Excel/WPS 保存的 .xlsx 文件")
     try:
         ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
-        return [tuple(r) for r in ws.iter_rows(values_only=True)]
+        rows, formulas = [], {}
+        for n, cells in enumerate(ws.iter_rows(), start=1):
+            for i, c in enumerate(cells):
+                if is_formula(c):
+                    formulas.setdefault(n, []).append(i)
+            rows.append(tuple(None if is_formula(c) else c.value for c in cells))
+        return rows, formulas
     finally:
         wb.close()
 
 
 def _columns(path: Path, header: tuple) -> dict:
+    """{key: column index} of the header row. A column it does not know (say 日期 renamed to 日期（年月日）)
+    or one given twice is an error: the archivist's edits in it would otherwise be lost without a word."""
     cols: dict = {}
+    problems = []
+    info = {h for _, h, _ in INFO}
     for i, h in enumerate(header):
         name = cell_text(h)
+        if not name:
+            continue
         low = name.lower()
         key = ("id" if name in _ID_NAMES or low in _ID_NAMES else "code" if low in _CODE_NAMES
-               else "review" if low in _REVIEW_NAMES else field_key(name))
-        if key and key not in cols:
+               else "review" if low in _REVIEW_NAMES else "info:" + name if name in info else field_key(name))
+        where = f"第 1 行（标题行）{_column_letter(i + 1)} 列"
+        if key is None:
+            problems.append(f"{where}：不认识的列 “{name}”")
+        elif key in cols:
+            problems.append(f"{where}：“{name}” 与 {_column_letter(cols[key] + 1)} 列是同一项，只能有一列")
+        else:
             cols[key] = i
     if "id" not in cols:
         raise DataError(f"{path.name} 第 1 行（标题行）没有“记录号”列；请用 minzheng catalog export 导出的表格改正后再导入")
+    if problems:
+        expected = "、".join([ID_HEADER, CODE_HEADER] + [label for _, label, _ in FIELDS] + [REVIEW_HEADER] + sorted(info))
+        raise DataError(f"{path.name} 的标题行有误，没有写入任何修改；请把列名改回导出时的样子（{expected}）：", problems)
     return cols
 
 
@@ -197,7 +222,7 @@ def import_catalog(settings, path: Path | str, *, user: str, force: bool = False
     """Check every row (Chinese errors naming row and column; nothing written when any is wrong), then
     apply the changed cells of all rows in one transaction and let the index follow."""
     path = Path(path)
-    rows = _read(path)
+    rows, formulas = _read(path)
     if not rows:
         raise DataError(f"{path.name} 是空的；请用 minzheng catalog export 导出的表格改正后再导入")
     cols = _columns(path, rows[0])
@@ -207,7 +232,7 @@ def import_catalog(settings, path: Path | str, *, user: str, force: bool = False
         rules = Rules.load(settings, conn)
         with catalog.transaction(conn):
             at = catalog.now()
-            planned, problems = _plan_rows(conn, rules, path, rows, cols, force, result)
+            planned, problems = _plan_rows(conn, rules, path, rows, formulas, cols, force, result)
             if problems:
                 raise DataError(f"{path.name} 有 {len(problems)} 处错误，没有写入任何修改；请改正后重新导入：", problems)
             if not check_only:
@@ -231,15 +256,22 @@ def _preview(rec, diff, confirmed) -> EditResult:
     return res
 
 
-def _plan_rows(conn, rules, path, rows, cols, force, result):
+def _plan_rows(conn, rules, path, rows, formulas, cols, force, result):
     problems: list[str] = []
     planned, seen = [], {}
+    header = rows[0]
     for n, row in enumerate(rows[1:], start=2):
         cells = {k: (row[i] if i < len(row) else None) for k, i in cols.items()}
-        if not any(cell_text(v) for v in row):
+        if not any(cell_text(v) for v in row) and n not in formulas:
             continue
         result.rows += 1
         where = f"第 {n} 行"
+        if n in formulas:
+            for i in formulas[n]:
+                name = cell_text(header[i]) if i < len(header) else ""
+                problems.append(f"{where} “{name}” 列（{_column_letter(i + 1)} 列）：单元格里是公式，请改成文字"
+                                "（要写以 = 开头的文字，在 Excel 里先把单元格设成“文本”）")
+            continue
         raw_id = cell_text(cells["id"])
         if not raw_id.isdecimal():
             problems.append(f"{where} “记录号” 列（{_column_letter(cols['id'] + 1)} 列）：应为数字，现为 “{raw_id}”")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 
 from archive.common.tables import display_width
+from archive.common.xlsx_text import keep_text
 
 from .views import subtitle_of, title_of, views_of
 
@@ -36,8 +37,7 @@ def render_xlsx(rep: dict) -> bytes:
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         for row in ws.iter_rows(min_row=first + 1, max_row=ws.max_row):
             for cell in row:
-                if cell.data_type == "f":    # a name or title that starts with = is text, not a formula to run
-                    cell.data_type = "s"
+                keep_text(cell)              # a name or title that starts with = is text, not a formula to run
                 cell.font, cell.border = body_font, border
                 cell.alignment = Alignment(vertical="top", wrap_text=True)
         ws.freeze_panes = ws.cell(row=first + 1, column=1)
