@@ -190,3 +190,16 @@ def test_a_renamed_or_unknown_column_is_an_error_not_ignored(filled, invoke, tmp
     assert "没有写入任何修改" in r.stderr and "记录号、档号、题名" in r.stderr and "、日期、" in r.stderr
     for i in (1, 3):
         assert as_json(invoke(filled, "show", i, "--json")) == before[i]
+
+
+def test_export_to_a_place_that_cannot_be_written_says_why_in_chinese(filled, invoke, tmp_path):
+    (tmp_path / "FILE").write_text("x")
+    r = invoke(filled, "catalog", "export", "--out", tmp_path / "FILE" / "x.xlsx", ok=False)
+    assert r.exit_code == 1 and "Traceback" not in r.stderr, r.stderr
+    assert f"无法写入 {tmp_path / 'FILE'}：那里已有同名的文件，不能用作目录" in r.stderr and "--out" in r.stderr
+    import archive                                       # the library's typed error (what the web pages show)
+    from archive.common.errors import WriteError
+    (tmp_path / "dir.xlsx").mkdir()
+    with pytest.raises(WriteError) as e:
+        archive.export_catalog(archive.load_settings(filled), tmp_path / "dir.xlsx")
+    assert "那里已有一个同名的目录" in str(e.value)

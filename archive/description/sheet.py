@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archive.common.errors import DataError
+from archive.common.errors import DataError, WriteError
 from archive.common.files import atomic_path
 from archive.common.xlsx_text import is_formula, keep_text
 from archive.store import catalog
@@ -148,8 +148,11 @@ def export_catalog(settings, out: Path | str, *, office=None, year=None, categor
     help_ws.column_dimensions["A"].width = 110
     for row in help_ws.iter_rows():
         row[0].alignment = Alignment(wrap_text=True)
-    with atomic_path(out) as tmp:
-        wb.save(tmp)
+    try:
+        with atomic_path(out) as tmp:
+            wb.save(tmp)
+    except OSError as e:
+        raise WriteError(out, e, "请用 --out 换一个位置，或检查那里的权限和磁盘空间后重新运行") from e
     return ExportResult(out, len(recs), sum(1 for r in recs if r["needs_review"]))
 
 
