@@ -272,3 +272,20 @@ def test_utf16_text_with_bom_is_read(tmp_path):
     f.write_bytes("\ufeff临时救助台账".encode("utf-16-le"))
     got = extract(f, "text")
     assert got.pages == ["临时救助台账"] and got.encoding == "utf-16"
+
+
+def test_a_file_that_cannot_be_read_gets_a_chinese_reason(tmp_path, monkeypatch):
+    import builtins
+    import errno
+    p = tmp_path / "坏盘.txt"
+    write_gb18030(p, "青山镇民政办")
+    real_open = builtins.open
+
+    def broken(f, *a, **k):
+        if str(f) == str(p):
+            raise OSError(errno.EIO, "Input/output error", str(f))
+        return real_open(f, *a, **k)
+    monkeypatch.setattr(builtins, "open", broken)
+    with pytest.raises(RejectedFile) as e:
+        detect_type(p)
+    assert "读写时出错" in e.value.reason and "Input/output" not in e.value.reason

@@ -253,3 +253,33 @@ def test_readable_summary(root, files):
     r = mz(root, *INGEST, files / "核对报告.txt", files / "缺失.pdf", code=1)
     assert "导入 1 件" in r.stdout and "拒收 1 件" in r.stdout
     assert "缺失.pdf：文件不存在" in r.stdout
+
+
+def test_summary_names_each_duplicate_and_the_record_it_repeats(root, tmp_path):
+    d = tmp_path / "dups"
+    d.mkdir()
+    write_gb18030(d / "原件.txt", "青山镇民政办二〇一六年工作总结")
+    first = json.loads(mz(root, *INGEST, d / "原件.txt", "--json").stdout)["ingested"][0]["record_id"]
+    for i in range(12):
+        shutil.copy(d / "原件.txt", d / f"副本{i:02d}.txt")
+    (d / "原件.txt").unlink()
+    r = mz(root, *INGEST, d)
+    assert "重复 12 件" in r.stdout
+    for i in range(10):
+        assert f"副本{i:02d}.txt：与 #{first} 相同" in r.stdout
+    assert "副本10.txt" not in r.stdout and "……另有 2 件" in r.stdout
+    out = json.loads(mz(root, *INGEST, d / "副本00.txt", "--json").stdout)     # the JSON contract is unchanged
+    assert set(out["duplicates"][0]) == {"original_name", "sha256", "record_id"}
+
+
+def test_a_read_error_is_said_in_chinese(root, tmp_path, monkeypatch):
+    import errno
+    import importlib
+    ingest_mod = importlib.import_module("archive.intake.ingest")     # the module, not the function of that name
+
+    def broken(path, *a, **k):
+        raise OSError(errno.EIO, "Input/output error", str(path))
+    monkeypatch.setattr(ingest_mod, "sha256_file", broken)
+    write_gb18030(tmp_path / "坏盘.txt", "青山镇民政办二〇一六年工作总结")
+    r = mz(root, *INGEST, tmp_path / "坏盘.txt", code=1)
+    assert "坏盘.txt：无法读取文件（读写时出错" in r.stdout and "Input/output" not in r.stdout

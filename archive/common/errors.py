@@ -98,11 +98,14 @@ _OS_REASONS = {
     errno.EROFS: "所在的磁盘是只读的",
     errno.ENAMETOOLONG: "文件名太长",
     errno.EBUSY: "那里正被使用（不能替换一个目录或挂载点）",
+    errno.EIO: "读写时出错（磁盘、U 盘或网络盘可能有故障）",
 }
 
 
 def os_reason(exc: OSError) -> str:
     """The Chinese reason of an OSError (its errno), for messages: never the English strerror."""
+    if exc.errno is None:
+        return "系统错误"
     return _OS_REASONS.get(exc.errno, f"系统错误（代码 {exc.errno}）")
 
 

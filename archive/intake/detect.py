@@ -14,7 +14,7 @@ from pathlib import Path
 
 import magic
 
-from archive.common.errors import RejectedFile
+from archive.common.errors import RejectedFile, os_reason
 from archive.common.textcodec import looks_like_text
 
 KINDS = ("pdf", "docx", "xlsx", "doc", "xls", "ofd", "tiff", "image", "text")
@@ -69,7 +69,7 @@ def detect_type(path: Path | str, limits: Limits | None = None) -> Detected:
     except FileNotFoundError:
         raise RejectedFile(path, "文件不存在，请检查路径")
     except OSError as e:
-        raise RejectedFile(path, f"无法访问文件（{e.strerror}）")
+        raise RejectedFile(path, f"无法访问文件（{os_reason(e)}）")
     if not path.is_file():
         raise RejectedFile(path, "不是普通文件（可能是设备或管道），已跳过")
     if st.st_size == 0:
@@ -83,7 +83,7 @@ def detect_type(path: Path | str, limits: Limits | None = None) -> Detected:
     except PermissionError:
         raise RejectedFile(path, "没有读取权限；请让管理员开放读取权限后再导入")
     except OSError as e:
-        raise RejectedFile(path, f"无法读取文件（{e.strerror}）")
+        raise RejectedFile(path, f"无法读取文件（{os_reason(e)}）")
     mime = (magic.from_buffer(head, mime=True) or "application/octet-stream").lower()
     kind = _kind_of(path, head, mime, st.st_size)
     return Detected(kind, mime)

@@ -23,7 +23,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from archive.common.errors import MinzhengError, RejectedFile
+from archive.common.errors import MinzhengError, RejectedFile, os_reason
 from archive.store import catalog
 from archive.store.lock import CLAIM_WAIT, ObjectClaims, ingest_lock
 from archive.store.objects import object_path, sha256_file, store_file, text_path
@@ -148,7 +148,7 @@ class _Run(IndexStage):
             self.reject(name, stage, e.reason)
             return None
         except OSError as e:
-            self.reject(name, stage, f"无法读取文件（{e.strerror or e}）")
+            self.reject(name, stage, f"无法读取文件（{os_reason(e)}）")
             return None
         if sha in self.batch_sha:                      # the same content twice in this batch
             job = self.batch_sha[sha]
@@ -180,7 +180,7 @@ class _Run(IndexStage):
                 _, _, created = store_file(self.settings.objects_dir, path, sha)
         except OSError as e:
             self.claims.release(sha)
-            self.reject(name, "store_object", f"无法复制到档案库（{e.strerror or e}）；请检查磁盘空间后重试")
+            self.reject(name, "store_object", f"无法复制到档案库（{os_reason(e)}）；请检查磁盘空间后重试")
             return None
         if row is not None:                            # unfinished record whose object was lost: repaired
             job = Job(row["id"], sha, det.kind, name)
@@ -228,7 +228,7 @@ class _Run(IndexStage):
             self._extracted(job, res)
         except OSError as e:      # disk full, permissions: not the file's fault, finished by the next run
             log.warning("保存 %s 的文字时出错", job.name, exc_info=True)
-            self.defer(job, "extract_text", f"无法保存提取的文字（{e.strerror or e}）")
+            self.defer(job, "extract_text", f"无法保存提取的文字（{os_reason(e)}）")
         except Exception as e:
             log.warning("处理 %s 的文字时出错", job.name, exc_info=True)
             self.drop(job, "extract_text", _unexpected(e))
@@ -315,6 +315,18 @@ class _Run(IndexStage):
                 self.bar.close()
 
 
+def _codes_of(conn, record_ids: set) -> dict:
+    """{record id: 档号} of those records that have one (for naming what a duplicate repeats)."""
+    ids = sorted(i for i in record_ids if i is not None)
+    out = {}
+    for k in range(0, len(ids), 500):
+        part = ids[k:k + 500]
+        for r in conn.execute(f"SELECT id, archival_code FROM records WHERE id IN ({','.join('?' * len(part))}) "
+                              "AND archival_code IS NOT NULL", part):
+            out[r["id"]] = r["archival_code"]
+    return out
+
+
 def _unexpected(e: Exception) -> str:
     return (f"处理此文件时程序出错（{type(e).__name__}），此文件未导入，其余文件照常导入；"
             "请把此文件和日志交给维护人员")
@@ -361,6 +373,7 @@ def ingest(settings, paths, *, office: str | None = None, category: str | None =
             run.report.resumed = len(leftover)
             run.report.seconds = time.perf_counter() - t0
             rep = run.report
+            rep.duplicate_codes = _codes_of(run.conn, {d["record_id"] for d in rep.duplicates})
             if rep.ingested or rep.rejected or rep.resumed:
                 with catalog.transaction(run.conn):
                     catalog.log_event(run.conn, "ingest", None, ingested=len(rep.ingested),

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+DUPLICATES_SHOWN = 10          # the text summary names this many duplicates, then counts the rest
 STAGES = ("detect_type", "check_limits", "store_object", "catalog_record", "extract_text", "index_text")
 
 
@@ -17,6 +18,7 @@ class IngestReport:
     pages: int = 0
     seconds: float = 0.0
     stage_seconds: dict = field(default_factory=lambda: {s: 0.0 for s in STAGES})
+    duplicate_codes: dict = field(default_factory=dict)   # record_id → 档号 of the records duplicates repeat
 
     def to_dict(self) -> dict:
         return {"ingested": self.ingested, "duplicates": self.duplicates, "rejected": self.rejected}
@@ -34,6 +36,14 @@ class IngestReport:
                        for k, v in sorted(by_source.items()))
         lines = [f"导入 {len(self.ingested)} 件（共 {self.pages} 页{'；' + src if src else ''}），"
                  f"重复 {len(self.duplicates)} 件，拒收 {len(self.rejected)} 件，用时 {self.seconds:.1f} 秒。"]
+        if self.duplicates:
+            lines.append("重复的文件（档案中已有内容完全相同的记录，未再导入）：")
+            for d in self.duplicates[:DUPLICATES_SHOWN]:
+                rid = d.get("record_id")
+                same = self.duplicate_codes.get(rid) or (f"#{rid}" if rid is not None else "已有的记录")
+                lines.append(f"  {d['original_name']}：与 {same} 相同")
+            if len(self.duplicates) > DUPLICATES_SHOWN:
+                lines.append(f"  ……另有 {len(self.duplicates) - DUPLICATES_SHOWN} 件")
         if self.resumed:
             lines.append(f"补完上次中断的导入 {self.resumed} 件。")
         if self.orphans_removed or self.temp_removed:
