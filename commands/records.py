@@ -58,7 +58,7 @@ SORT_NAMES = {"relevance": "相关度", "date": "日期", "-date": "日期（新
 
 
 @click.command(cls=MzCommand)
-@click.argument("query", required=False, default="")
+@click.argument("query", required=False, default="", metavar="[检索式]")
 @office_option
 @category_option
 @year_option
@@ -86,7 +86,8 @@ def search(ctx, query, office, category, year, retention, household, document_ty
       题名:低保  文号:青民发〔2016〕3号  责任者:民政办
       档号:Z109-LS（开头相同）  户号:身份证号  或直接写 18 位身份证号
       日期:2016-01..2016-06  日期:2016..2018  日期:2016-03-01..
-    严格命中少于 10 条时，大部分字相同（如扫描件识别错了一个字）的档案排在后面，标“近似”。
+    严格命中少于 10 条时，某个词（4 字以上）中间有一个汉字不同的档案（如扫描件识别错了一个字）
+    排在后面，标“近似”。写错时会说明错在第几个字符。
     例：minzheng search "临时救助 张大山" --sort date
         minzheng search --office QSZ --year 2016
         minzheng search 低保 --format xlsx --out 低保.xlsx
