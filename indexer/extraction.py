@@ -294,6 +294,9 @@ def _xlsx(path: Path) -> Extraction:
     try:
         for ws in wb.worksheets:
             lines = [ws.title]
+            # the rows as stored: a sheet's dimension (say A1:D1048576 for one stray cell far down) would
+            # pad every missing row and column, and a cap on that rectangle rejects an ordinary workbook
+            ws.reset_dimensions()
             for row in ws.iter_rows(values_only=True):
                 if len(pages) == 0 and len(first_rows) < 10:
                     first_rows.append(row)

@@ -324,3 +324,36 @@ def test_scans_are_ocred_at_their_own_resolution(tmp_path, image_px, expected):
     c.save()
     page = PdfReader(str(pdf)).pages[0]
     assert scan_dpi(page, float(page.mediabox.width)) == expected
+
+
+def test_xlsx_with_one_stray_cell_far_down_is_read_not_called_a_bomb(tmp_path):
+    import time
+
+    import openpyxl
+    p = tmp_path / "台账.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["姓名", "村（居）", "金额", "备注"])
+    for i in range(900):                                  # about 3,600 real cells
+        ws.append([f"张{i}", "李家村", 120 + i, "临时救助"])
+    ws.cell(1_048_576, 4, "误填")                           # the dimension becomes A1:D1048576
+    wb.save(p)
+    t0 = time.perf_counter()
+    e = extract(p, "xlsx")
+    assert "张899" in e.pages[0] and "误填" in e.pages[0]
+    assert time.perf_counter() - t0 < 20
+
+
+def test_xlsx_with_too_many_real_cells_is_still_refused(tmp_path, monkeypatch):
+    import openpyxl
+
+    import indexer.extraction as extraction
+    monkeypatch.setattr(extraction, "MAX_XLSX_CELLS", 1000)
+    p = tmp_path / "大表.xlsx"
+    wb = openpyxl.Workbook()
+    for i in range(300):
+        wb.active.append([i, i, i, i])
+    wb.save(p)
+    with pytest.raises(ExtractError) as err:
+        extract(p, "xlsx")
+    assert "超过 1,000 个单元格" in str(err.value)
