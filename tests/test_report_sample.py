@@ -330,3 +330,18 @@ def test_strict_rule_set_asks_more_of_every_office(sample, invoke):
 def test_report_without_office_data_says_what_to_do(root, invoke):
     r = invoke(root, "report", "completeness", ok=False)
     assert r.exit_code == 1 and "office import" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_standardization_advice_carries_the_year_asked_about(sample):
+    d = archive.standardization_report(sample, office="YTZ", year=2024, today=TODAY).to_dict()
+    items = {i["key"]: i for i in d["offices"][0]["items"]}
+    assert "minzheng generate ledger --office YTZ --year 2024" in items["ledgers"]["evidence"]
+    assert "minzheng generate rules --office YTZ --year 2024" in items["postings"]["evidence"]
+    assert "minzheng bind --office YTZ --year 2024" in items["volumes"]["evidence"]
+
+
+def test_a_year_with_no_households_says_so_not_100_percent(sample, invoke):
+    d = archive.completeness_report(sample, year=1900, today=TODAY).to_dict()
+    assert d["summary"]["households"] == 0 and "1900" in d["summary"]["note"]
+    text = invoke(sample.root, "report", "completeness", "--year", "1900").stdout
+    assert "该年度（1900 年）没有应建户档的救助对象" in text and "100.0%" not in text and "齐全 0 户" not in text

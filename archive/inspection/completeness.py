@@ -164,6 +164,9 @@ def completeness_report(settings, *, office: str | None = None, year: int | None
         "unmatched_records": sum(c["unmatched_records"] for o in offices_out for c in o["classes"]),
     }
     summary["percent"] = _pct(summary["complete"], summary["households"])
+    if not summary["households"]:          # nothing to check is not "100 % complete": say so
+        summary["note"] = (f"该年度（{year} 年）没有应建户档的救助对象" if year
+                           else "没有应建户档的救助对象（各办数据中没有需要建户档的救助对象）")
     return CompletenessReport({
         "kind": "completeness",
         "county": getattr(county, "name", "") or settings.county_name,

@@ -59,9 +59,9 @@ def standardization_report(settings, *, office: str | None = None, year: int | N
             elif it.key == "archives":
                 items.append(_archives(it, comp_by.get(o.code)))
             elif it.key == "ledgers":
-                items.append(_ledgers(it, generated.get(o.code, []), archived_ledgers.get(o.code, 0), o.code))
+                items.append(_ledgers(it, generated.get(o.code, []), archived_ledgers.get(o.code, 0), o.code, year))
             elif it.key == "volumes":
-                items.append(_volumes_item(it, volumes.get(o.code, 0), comp_by.get(o.code), year))
+                items.append(_volumes_item(it, volumes.get(o.code, 0), comp_by.get(o.code), year, o.code))
             else:
                 idx = [i for i, f in enumerate(findings) if any(fnmatch(f.rule, p) for p in it.findings)]
                 used.update(idx)
@@ -169,7 +169,7 @@ def _archives(it, comp: dict | None) -> dict:
     return _item(it, not bad, ev, details)
 
 
-def _ledgers(it, events, archived: int, code: str) -> dict:
+def _ledgers(it, events, archived: int, code: str, year) -> dict:
     files = [f for e in events for f in (e.get("files") or []) if str(f).lower().endswith(".xlsx")]
     if files or archived:
         parts = []
@@ -178,10 +178,11 @@ def _ledgers(it, events, archived: int, code: str) -> dict:
         if archived:
             parts.append(f"已归档电子台账 {archived} 件")
         return _item(it, True, "，".join(parts), [{"file": f} for f in files[-10:]])
-    return _item(it, False, f"没有电子台账（.xlsx）；请运行 minzheng generate ledger --office {code}")
+    return _item(it, False, f"没有电子台账（.xlsx）；请运行 minzheng generate ledger --office {code}"
+                 + (f" --year {year}" if year else ""))
 
 
-def _volumes_item(it, n: int, comp: dict | None, year) -> dict:
+def _volumes_item(it, n: int, comp: dict | None, year, code: str) -> dict:
     overdue = sum(u["records"] for u in (comp or {}).get("unbound", []))
     years = sorted({u["year"] for u in (comp or {}).get("unbound", [])})
     if n and not overdue:
@@ -189,4 +190,5 @@ def _volumes_item(it, n: int, comp: dict | None, year) -> dict:
     parts = [f"已装订案卷 {n} 卷" if n else "没有装订任何案卷" + (f"（{year} 年度）" if year else "")]
     if overdue:
         parts.append(f"{'、'.join(map(str, years))} 年度有 {overdue} 件逾期未装订")
-    return _item(it, False, "；".join(parts) + "；请运行 minzheng bind", (comp or {}).get("unbound", []))
+    advice = f"minzheng bind --office {code} --year {year if year else '年度'} --category 类别"
+    return _item(it, False, "；".join(parts) + f"；请运行 {advice}", (comp or {}).get("unbound", []))

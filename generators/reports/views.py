@@ -169,7 +169,8 @@ def summary_lines(rep: dict) -> list[str]:
     if rep.get("kind") == "standardization":
         return [f"共 {s['offices']} 个民政办，{s['qualified']} 个达到验收合格线（可申请返还一半建设经费），"
                 f"平均得分 {s['mean_score']}。"]
-    return [f"共 {s['offices']} 个民政办，应建户档 {s['households']} 户，齐全 {s['complete']} 户（{_pct(s['percent'])}），"
-            f"缺件 {s['missing']} 件。",
+    households = (f"{s['note']}，不计齐全率" if s.get("note") and not s["households"] else
+                  f"应建户档 {s['households']} 户，齐全 {s['complete']} 户（{_pct(s['percent'])}）")
+    return [f"共 {s['offices']} 个民政办，{households}，缺件 {s['missing']} 件。",
             f"著录缺项 {s['metadata_gaps']} 件，件号断号 {s['sequence_gaps']} 处，逾期未装订 {s['unbound_records']} 件，"
             f"原件校验失败 {s['fixity_failures']} 件，推断归户待复核 {s['needs_review']} 件。"]
