@@ -283,3 +283,15 @@ def test_a_read_error_is_said_in_chinese(root, tmp_path, monkeypatch):
     write_gb18030(tmp_path / "坏盘.txt", "青山镇民政办二〇一六年工作总结")
     r = mz(root, *INGEST, tmp_path / "坏盘.txt", code=1)
     assert "坏盘.txt：无法读取文件（读写时出错" in r.stdout and "Input/output" not in r.stdout
+
+
+def test_a_duplicate_of_a_bound_record_is_named_by_its_archival_code(sample_root, invoke, tmp_path):
+    write_gb18030(tmp_path / "通知.txt", "青山镇民政办关于做好冬春救助工作的通知\n各村：现将有关事项通知如下。\n2016年11月5日")
+    invoke(sample_root, *INGEST, tmp_path / "通知.txt", "--office", "QSZ", "--category", "WS", "--year", "2016",
+           "--retention", "D10")
+    invoke(sample_root, "bind", "--office", "QSZ", "--year", "2016", "--category", "WS")
+    code = json.loads(invoke(sample_root, "show", 1, "--json").stdout)["archival_code"]
+    assert code
+    shutil.copy(tmp_path / "通知.txt", tmp_path / "通知 副本.txt")
+    r = invoke(sample_root, *INGEST, tmp_path / "通知 副本.txt")
+    assert f"通知 副本.txt：与 {code} 相同" in r.stdout
