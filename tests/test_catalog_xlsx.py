@@ -152,7 +152,7 @@ def test_a_title_like_a_formula_goes_out_as_text_and_comes_back_unchanged(filled
     title = '=HYPERLINK("http://x","y")'
     invoke(filled, "edit", 2, "--title", title)
     path = tmp_path / "著录.xlsx"
-    _, wb, ws = export(invoke, filled, path)
+    _, _, ws = export(invoke, filled, path)
     cell = ws.cell(row_of(ws, 2), column(ws, "题名"))
     assert cell.data_type == "s" and cell.value == title                   # text, not a live formula
     assert not any(c.data_type == "f" for row in ws.iter_rows() for c in row)
@@ -197,7 +197,7 @@ def test_export_to_a_place_that_cannot_be_written_says_why_in_chinese(filled, in
     r = invoke(filled, "catalog", "export", "--out", tmp_path / "FILE" / "x.xlsx", ok=False)
     assert r.exit_code == 1 and "Traceback" not in r.stderr, r.stderr
     assert f"无法写入 {tmp_path / 'FILE'}：那里已有同名的文件，不能用作目录" in r.stderr and "--out" in r.stderr
-    import archive                                       # the library's typed error (what the web pages show)
+    import archive  # the library's typed error (what the web pages show)
     from archive.common.errors import WriteError
     (tmp_path / "dir.xlsx").mkdir()
     with pytest.raises(WriteError) as e:

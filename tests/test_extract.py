@@ -347,7 +347,7 @@ def test_xlsx_with_one_stray_cell_far_down_is_read_not_called_a_bomb(tmp_path):
 def test_xlsx_with_too_many_real_cells_is_still_refused(tmp_path, monkeypatch):
     import openpyxl
 
-    import indexer.extraction as extraction
+    from indexer import extraction
     monkeypatch.setattr(extraction, "MAX_XLSX_CELLS", 1000)
     p = tmp_path / "大表.xlsx"
     wb = openpyxl.Workbook()
