@@ -7,6 +7,7 @@ deskewed; and greyscale pages whose text is larger than tesseract reads best (li
 bilevel pages measured worse). Pure Pillow."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from PIL import Image, ImageFilter, ImageMath, ImageOps
@@ -25,6 +26,8 @@ class Steps:
     min_angle: float = 0.3             # smaller skews are left alone
 
 
+MAX_PIXELS = 16_000_000     # greyscale pages larger than this are reduced first (the background step needs
+                            # several full-size 32-bit images: 63 Mpx would take over 1 GiB)
 DEFAULT = Steps()
 NONE = Steps(bilevel_smooth=False, background=False, deskew=False, text_height=0)
 
@@ -108,6 +111,9 @@ def prepare(img: Image.Image, steps: Steps = DEFAULT) -> Image.Image:
         return img
     if img.mode != "L":
         img = img.convert("L")
+    if not bilevel and img.width * img.height > MAX_PIXELS:     # a 600 dpi A3 scan: read at ~300 dpi, and
+        f = max(2, math.ceil(math.sqrt(img.width * img.height / MAX_PIXELS)))   # keep the steps below in memory
+        img = img.reduce(f)
     if steps.background and not bilevel and uneven(img):
         img = normalize_background(img)
     if steps.deskew:
