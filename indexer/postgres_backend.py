@@ -86,15 +86,20 @@ def chunks(tokens: list[str]) -> list[list[str]]:
     return out
 
 
+def _phrase(tokens: list[tuple[int, str]]) -> str:
+    """[(offset, token)] as a tsquery phrase: `'ab' <2> 'cd'` (cd two positions after ab)."""
+    parts, prev = [lexeme(tokens[0][1])], tokens[0][0]
+    for off, tok in tokens[1:]:
+        parts.append(f"<{off - prev}> {lexeme(tok)}")
+        prev = off
+    return " ".join(parts)
+
+
 def phrase_tsquery(qt) -> str | None:
     """The query's tokens as a tsquery phrase (`'ab' <2> 'cd'`), or their AND when they have no phrase."""
     cover = qt.phrase_cover() if qt.phrase else []
     if len(cover) >= 2:
-        parts, prev = [lexeme(cover[0][1])], cover[0][0]
-        for off, tok in cover[1:]:
-            parts.append(f"<{off - prev}> {lexeme(tok)}")
-            prev = off
-        return " ".join(parts)
+        return _phrase(cover)
     if qt.body:
         return " & ".join(lexeme(t) for t in qt.body)
     return None
@@ -190,6 +195,20 @@ class PostgresIndex(Index):
         if kind == "gapped":        # approximate candidates: any of the variants' bigrams (confirmed in Python)
             node = ("any", node[1], tuple(dict.fromkeys(t for phrase, _ in node[2] for _, t in phrase)))
             kind = "any"
+        if kind == "gapped":                   # any variant: a phrase with a gap, plus characters anywhere
+            _, field, variants, _term = node
+            alts = []
+            for phrase, chars in variants:
+                part = []
+                tsq = _phrase(list(phrase))
+                args.append(tsq)
+                part.append("d.record_id IN (SELECT record_id FROM search_chunks WHERE tsv @@ %s::tsquery)"
+                            if field == "all" else f"d.{field} @@ %s::tsquery")
+                if chars:
+                    args.append(" & ".join(lexeme(c) for c in chars))
+                    part.append(f"d.{'uni' if field == 'all' else field} @@ %s::tsquery")
+                alts.append("(" + " AND ".join(part) + ")")
+            return "(" + " OR ".join(alts) + ")" if alts else "FALSE"
         if kind == "any":
             _, field, tokens = node
             if not tokens:

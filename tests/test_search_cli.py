@@ -16,15 +16,19 @@ TRAD_TITLE = "青山鎮民政辦公室關於規範化建設的報告"
 TRAD_BODY = "本鎮民政辦公室設有辦公室、接待室和檔案室，總面積七十平方米，配備電腦、印表機和檔案櫃。"
 
 
-@pytest.fixture(scope="module", params=["tantivy", "whoosh"])
+@pytest.fixture(scope="module", params=["tantivy", "whoosh", "postgres"])
 def corpus_root(request, tmp_path_factory):
-    """A root on the given backend holding the born-digital corpus, with a manifest for a few files."""
+    """A root on the given backend holding the born-digital corpus, with a manifest for a few files.
+    postgres: the catalog moved to a throw-away PostgreSQL database, and search with it."""
     d = tmp_path_factory.mktemp("corpus")
     docs = build_corpus(d / "files", scans=False)
     write_docx(d / "files" / "繁體報告.docx", TRAD_TITLE, [TRAD_BODY])
     root = d / "root"
     mz(root, "init", "--sample")
-    if request.param != "tantivy":
+    if request.param == "postgres":
+        url = request.getfixturevalue("pg_cluster").new_database()
+        mz(root, "catalog", "migrate", "--to", url, "--index", "postgres")
+    elif request.param != "tantivy":
         set_backend(load_settings(root), request.param)
     (d / "m.csv").write_text(
         "path,题名,机构,类别,年度,保管期限,户主身份证号/户号,文件类型\n"
