@@ -1,4 +1,5 @@
-"""The full-text index: the same search tests against both backends (tantivy, whoosh)."""
+"""The full-text index: the same search tests against every backend (tantivy, whoosh, and postgres on a
+throw-away PostgreSQL cluster)."""
 import json
 import subprocess
 import sys
@@ -27,14 +28,26 @@ DOCS = [
 ]
 
 
-@pytest.fixture(params=BACKENDS)
+@pytest.fixture(params=[*BACKENDS, "postgres"])
 def backend(request):
     return request.param
 
 
 @pytest.fixture
-def ix(tmp_path, backend):
-    index = open_index(tmp_path / "index", backend)
+def open_ix(backend, request):
+    """open_ix(path) opens this test's index: a directory, or for postgres a new database of its own."""
+    url = request.getfixturevalue("pg_cluster").new_database() if backend == "postgres" else None
+    return lambda path: open_index(path, backend, url=url)
+
+
+def directory_only(backend):
+    if backend == "postgres":
+        pytest.skip("索引目录本身的行为（锁、格式标记、另一种后端的目录）；postgres 的索引在数据库里")
+
+
+@pytest.fixture
+def ix(tmp_path, open_ix):
+    index = open_ix(tmp_path / "index")
     index.add(DOCS)
     index.commit()
     yield index
@@ -172,26 +185,27 @@ def test_add_same_record_replaces_it(ix):
     assert ids(ix.search("五保供养")) == [3]
 
 
-def test_reopen_and_clear(tmp_path, backend):
-    with open_index(tmp_path / "i", backend) as ix:
+def test_reopen_and_clear(tmp_path, open_ix):
+    with open_ix(tmp_path / "i") as ix:
         ix.add(DOCS[:2])                      # committed by the context manager
-    with open_index(tmp_path / "i", backend) as ix:
+    with open_ix(tmp_path / "i") as ix:
         assert ix.doc_ids() == {1, 2}
         assert ids(ix.search("民政办")) == [2]
         ix.clear()
         assert ix.doc_ids() == set()
 
 
-def test_exception_in_context_rolls_back(tmp_path, backend):
+def test_exception_in_context_rolls_back(tmp_path, open_ix):
     with pytest.raises(RuntimeError):
-        with open_index(tmp_path / "i", backend) as ix:
+        with open_ix(tmp_path / "i") as ix:
             ix.add(DOCS[:1])
             raise RuntimeError("boom")
-    with open_index(tmp_path / "i", backend) as ix:
+    with open_ix(tmp_path / "i") as ix:
         assert ix.doc_ids() == set()
 
 
 def test_wrong_backend_directory_is_explained(tmp_path, backend):
+    directory_only(backend)
     other = [b for b in BACKENDS if b != backend][0]
     with open_index(tmp_path / "i", other) as ix:
         ix.add(DOCS[:1])
@@ -219,6 +233,7 @@ ix.close()
 
 def test_search_while_another_process_writes(ix, tmp_path, backend):
     """A writer in another process holds the index; searches keep answering from the last commit."""
+    directory_only(backend)
     proc = subprocess.Popen([sys.executable, "-c", WRITER, str(ix.index_dir), backend, "2"],
                             stdout=subprocess.PIPE, text=True)
     try:
@@ -235,6 +250,7 @@ def test_search_while_another_process_writes(ix, tmp_path, backend):
 
 
 def test_killed_writer_leaves_no_stale_lock(tmp_path, backend):
+    directory_only(backend)
     d = tmp_path / "i"
     open_index(d, backend).close()
     proc = subprocess.Popen([sys.executable, "-c", WRITER, str(d), backend, "60"], stdout=subprocess.PIPE, text=True)
@@ -254,21 +270,21 @@ def test_hit_to_dict_is_json():
                  "phrase": True, "approximate": False}
 
 
-def test_phrase_across_a_page_break(tmp_path, backend):
-    with open_index(tmp_path / "i", backend) as ix:
+def test_phrase_across_a_page_break(tmp_path, open_ix):
+    with open_ix(tmp_path / "i") as ix:
         ix.add([IndexDoc(9, "两页", ["可由县区民政部", "门会同当地人社部门统一组织"])])
-    with open_index(tmp_path / "i", backend) as ix:
+    with open_ix(tmp_path / "i") as ix:
         total, hits = ix.search("民政部门会同")
         assert [h.record_id for h in hits] == [9]
 
 
-def test_title_and_doc_number_matches_first_across_pages(tmp_path, backend):
+def test_title_and_doc_number_matches_first_across_pages(tmp_path, open_ix):
     # body-only records repeat the phrase many times (a higher BM25 score); every record holding it
     # in its title or 文号 still comes first, page after page
     docs = [IndexDoc(i, f"关于临时救助的通知{i}", ["会议讨论了很多事项。" * 20 + "给予救济。"]) for i in range(1, 7)]
     docs += [IndexDoc(i, "通知", ["会议讨论了很多事项。"], doc_number=f"青临时救助〔2016〕{i}号") for i in range(7, 10)]
     docs += [IndexDoc(i, "会议记录", ["对困难户给予临时救助。" * 8]) for i in range(10, 31)]
-    with open_index(tmp_path / "index", backend) as index:
+    with open_ix(tmp_path / "index") as index:
         index.add(docs)
         index.commit()
         pages = [index.search("临时救助", limit=5, offset=o) for o in range(0, 35, 5)]
@@ -296,8 +312,8 @@ RICH = [
 
 
 @pytest.fixture
-def rich(tmp_path, backend):
-    index = open_index(tmp_path / "rich", backend)
+def rich(tmp_path, open_ix):
+    index = open_ix(tmp_path / "rich")
     index.add(RICH)
     index.commit()
     yield index
@@ -373,12 +389,12 @@ def test_approximate_matches_follow_strict_ones(rich):
     assert ids(rich.search("火星基地救助")) == []
 
 
-def test_no_approximate_matches_when_enough_strict_ones(tmp_path, backend):
+def test_no_approximate_matches_when_enough_strict_ones(tmp_path, open_ix):
     docs = [IndexDoc(i, "记录", ["发放临时救助资金。"]) for i in range(1, 13)] + \
            [IndexDoc(99, "扫描件", ["发放临时敉助资金。"])]
-    with open_index(tmp_path / "i", backend) as ix:
+    with open_ix(tmp_path / "i") as ix:
         ix.add(docs)
-    with open_index(tmp_path / "i", backend) as ix:
+    with open_ix(tmp_path / "i") as ix:
         r = ix.query("临时救助资金", limit=20)
         assert r.total == 12 and r.approximate == 0 and 99 not in [h.record_id for h in r.hits]
         r = ix.query("临时救助资金", limit=20, office="none")
@@ -386,6 +402,7 @@ def test_no_approximate_matches_when_enough_strict_ones(tmp_path, backend):
 
 
 def test_old_index_must_be_rebuilt(tmp_path, backend):
+    directory_only(backend)
     with open_index(tmp_path / "i", backend) as ix:
         ix.add(DOCS[:1])
     (tmp_path / "i" / "minzheng-schema.txt").unlink()           # as an index made by the previous version

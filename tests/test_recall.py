@@ -28,10 +28,11 @@ def engine():
     return get_ocr_engine("tesseract-hybrid")
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
+@pytest.fixture(scope="module", params=[*BACKENDS, "postgres"])
 def index(request, corpus, engine, tmp_path_factory):
     docs = [d for d in corpus if not d.scanned or engine is not None]
-    ix = open_index(tmp_path_factory.mktemp(f"recall-{request.param}"), request.param)
+    url = request.getfixturevalue("pg_cluster").new_database() if request.param == "postgres" else None
+    ix = open_index(tmp_path_factory.mktemp(f"recall-{request.param}"), request.param, url=url)
     ix.add(IndexDoc(i, d.title, extracted(d, engine if d.scanned else None).pages, doc_number=d.doc_number)
            for i, d in enumerate(corpus) if d in docs)
     ix.commit()
