@@ -37,6 +37,7 @@ _EXPORTS = {
     "refresh_index": "archive.intake.reindex",
     # access
     "search": "archive.access.search", "SearchResult": "archive.access.search",
+    "SEARCH_MAX_PAGE": "archive.access.search",
     "export_search": "archive.access.export", "QueryError": "indexer.query",
     "show_record": "archive.access.records", "record_text": "archive.access.records",
     "original_copy": "archive.access.records",

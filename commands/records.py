@@ -1,6 +1,7 @@
 """The archivist's commands on records: ingest, search, show, verify, reindex."""
 from __future__ import annotations
 
+import difflib
 import sys
 from pathlib import Path
 
@@ -57,8 +58,25 @@ BROWSE_COLUMNS = [("code", "档号/记录号"), ("title", "题名"), ("doc_date"
 SORT_NAMES = {"relevance": "相关度", "date": "日期", "-date": "日期（新的在前）", "code": "档号"}
 
 
-@click.command(cls=MzCommand)
-@click.argument("query", required=False, default="", metavar="[检索式]")
+def _page_size(ctx, param, value):
+    if value is not None and value > archive.SEARCH_MAX_PAGE:
+        raise click.BadParameter(f"每页最多显示 {archive.SEARCH_MAX_PAGE} 条（现为 {value}）。"
+                                 "要全部结果，请导出到文件：--format xlsx --out 结果.xlsx", ctx, param)
+    return value
+
+
+def _query_words(ctx, words) -> str:
+    """The words of the query joined by spaces. click passes an unknown option through as a word (so
+    that -火灾 excludes 火灾); one starting with - and an ASCII letter is a mistyped option."""
+    for w in words:
+        if len(w) > 1 and w[0] == "-" and w.lstrip("-")[:1].isascii() and w.lstrip("-")[:1].isalpha():
+            names = [o for p in ctx.command.params for o in p.opts if o.startswith("-")]
+            raise click.NoSuchOption(w.split("=")[0], possibilities=difflib.get_close_matches(w.split("=")[0], names, n=1), ctx=ctx)
+    return " ".join(words)
+
+
+@click.command(cls=MzCommand, context_settings={"ignore_unknown_options": True})
+@click.argument("words", nargs=-1, metavar="[检索式]...")
 @office_option
 @category_option
 @year_option
@@ -67,13 +85,15 @@ SORT_NAMES = {"relevance": "相关度", "date": "日期", "-date": "日期（新
 @click.option("--doc-type", "document_type", help="文件类型，如 申请书、审批表")
 @click.option("--sort", type=click.Choice(["relevance", "date", "-date", "code"]),
               help="排序：relevance 相关度（有检索词时默认）、date 日期、-date 日期倒序、code 档号（无检索词时默认）")
-@click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True, help="最多显示几条")
-@click.option("--offset", type=click.IntRange(min=0), default=0, help="跳过前几条（翻页）")
-@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), help="把全部结果（不只一页）导出为 CSV 或 Excel，需要 --out")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="导出文件，如 结果.xlsx")
+@click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True, callback=_page_size,
+              help="每页显示几条（最多 1000；要全部结果用 --format xlsx --out）")
+@click.option("--offset", type=click.IntRange(min=0), default=0, help="跳过前几条（翻页；超过结果数时为空页）")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]),
+              help="把全部结果（不只一页）导出为 CSV 或 Excel，需要 --out；不写时按 --out 的扩展名")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="导出文件，如 结果.xlsx 或 结果.csv")
 @json_option
 @click.pass_context
-def search(ctx, query, office, category, year, retention, household, document_type, sort, limit, offset, fmt,
+def search(ctx, words, office, category, year, retention, household, document_type, sort, limit, offset, fmt,
            out, as_json):
     """中文全文检索（简繁通搜，扫描件也能搜）；不给检索词时按筛选条件列出档案。
 
@@ -88,10 +108,13 @@ def search(ctx, query, office, category, year, retention, household, document_ty
       日期:2016-01..2016-06  日期:2016..2018  日期:2016-03-01..
     严格命中少于 10 条时，某个词（4 字以上）中间有一个汉字不同的档案（如扫描件识别错了一个字）
     排在后面，标“近似”。写错时会说明错在第几个字符。
-    例：minzheng search "临时救助 张大山" --sort date
+    检索式可以不加引号，几个词用空格分开即可；以“-”开头的词（如 -火灾）是要排除的词，不是选项。
+    例：minzheng search 临时救助 张大山 --sort date
+        minzheng search -火灾 救助
         minzheng search --office QSZ --year 2016
         minzheng search 低保 --format xlsx --out 低保.xlsx
     """
+    query = _query_words(ctx, words)
     settings = settings_of(ctx)
     opts = dict(office=office, category=category, year=year, retention=retention, household=household,
                 document_type=document_type, sort=sort)
@@ -106,7 +129,10 @@ def search(ctx, query, office, category, year, retention, household, document_ty
         emit(result.to_dict(), as_json=True)
         return
     if not result.hits:
-        click.echo("没有符合筛选条件的档案。" if result.browse else f"没有找到“{query}”。")
+        if result.total:
+            click.echo(f"共 {result.total} 条，第 {offset} 条之后没有了（--offset 小于 {result.total} 才有结果）。")
+        else:
+            click.echo("没有符合筛选条件的档案。" if result.browse else f"没有找到“{query}”。")
         return
     rows = [{**h, "code": h["archival_code"] or f"#{h['record_id']}",
              "title": ("【近似】" if h["approximate"] else "") + (h["title"] or h["original_name"] or "")[:30],

@@ -31,6 +31,7 @@ from indexer.tokens import date_key, fold_doc_number, stream, unigrams
 
 APPROX_BELOW = 10          # approximate matches are looked for when fewer strict matches than this
 APPROX_CANDIDATES = 200    # records (by bigram overlap) checked for an approximate match
+COUNT_FIRST = 10_000       # pages reaching past this count the matches first (offset/limit bounded by them)
 SCHEMA_VERSION = "2"       # written to index_dir/SCHEMA_FILE; an older index must be rebuilt
 SCHEMA_FILE = "minzheng-schema.txt"
 
@@ -215,9 +216,15 @@ class Index(ABC):
         filters = {k: v for k, v in filters.items() if v not in (None, "")}
         if limit <= 0:
             return Results(0, [], sort=sort)
-        want = offset + limit
         if q.browse and sort == "relevance":
             sort = "code"                      # nothing to rank by: 档号 order
+        if offset + limit > COUNT_FIRST:       # a far page or a huge one: never ask a backend for more than exist
+            total, _ = self._execute(strict_plan(q, filters), limit=1, sort="code", count=True, load_from=1)
+            end = total + (APPROX_CANDIDATES if approximate and total < APPROX_BELOW else 0)
+            if offset >= end:
+                return Results(total, [], strict=total, sort=sort)
+            limit = min(limit, end - offset)
+        want = offset + limit
         if sort == "relevance" and count_cap is not None and not q.browse and not ids_only:
             quick = self._top_tier_only(q, filters, offset, want)
             if quick is not None:

@@ -33,6 +33,8 @@ FIELDS = {
 FIELD_LABELS = {"": "全文", "title": "题名", "doc_number": "文号", "author": "责任者", "code": "档号",
                 "household": "户号", "date": "日期"}
 HELP_FIELDS = "题名、文号、责任者、档号、户号、日期"
+FIELD_EXAMPLES = {"title": "低保", "doc_number": "青民发〔2016〕3号", "author": "青山县民政局", "code": "Z109-WS·2016",
+                  "household": "430103198001010012", "date": "2016-01..2016-06"}   # what each field's value looks like
 
 _OR = {"|", "｜"}
 _OR_WORDS = {"或", "OR"}
@@ -167,7 +169,7 @@ def _scan(s: str) -> list:
                                  f"可用的字段：{HELP_FIELDS}；要检索带冒号的原文请加引号，如 \"{m.group(0)}…\"")
             i = m.end()
             if i >= n or s[i].isspace() or s[i] in _OR:
-                raise QueryError(i, f"“{m.group(0)}”后面缺少内容", f"例如：{m.group(1)}:低保")
+                raise QueryError(i, f"“{m.group(0)}”后面缺少内容", f"例如：{m.group(1)}:{FIELD_EXAMPLES[fkey]}")
         vpos = i + 1
         if s[i] in _OPEN:
             j = i + 1

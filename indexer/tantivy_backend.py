@@ -42,9 +42,10 @@ def _check_dir(index_dir: Path) -> None:
 class TantivyIndex(Index):
     backend = "tantivy"
 
-    def __init__(self, index_dir: Path, *, threads: int = 0):
+    def __init__(self, index_dir: Path, *, threads: int = 0, create: bool = True):
         super().__init__(index_dir)
-        self.index_dir.mkdir(parents=True, exist_ok=True)
+        if create:                             # only writers create; a reader finds it missing (open_index)
+            self.index_dir.mkdir(parents=True, exist_ok=True)
         _check_dir(self.index_dir)
         self._check_schema(existing=(self.index_dir / "meta.json").exists())
         self.schema = _schema()

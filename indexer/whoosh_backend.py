@@ -45,9 +45,10 @@ def _schema() -> Schema:
 class WhooshIndex(Index):
     backend = "whoosh"
 
-    def __init__(self, index_dir: Path, *, procs: int = 1):
+    def __init__(self, index_dir: Path, *, procs: int = 1, create: bool = True):
         super().__init__(index_dir)
-        self.index_dir.mkdir(parents=True, exist_ok=True)
+        if create:                             # only writers create; a reader finds it missing (open_index)
+            self.index_dir.mkdir(parents=True, exist_ok=True)
         if (self.index_dir / "meta.json").exists():
             raise SearchIndexError(f"{self.index_dir} 是 tantivy 索引，不是 whoosh 索引。"
                               "请运行 minzheng reindex --backend whoosh 重建，或在 minzheng.toml 中设置 [index] backend = \"tantivy\"")

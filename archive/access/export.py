@@ -6,7 +6,7 @@ import csv
 import io
 from pathlib import Path
 
-from archive.common.errors import MinzhengError
+from archive.common.errors import MinzhengError, WriteError
 from archive.common.files import atomic_path, atomic_write_bytes
 from archive.store import catalog
 
@@ -21,8 +21,13 @@ CHUNK = 1000
 
 
 def export_format(fmt: str | None, out: Path) -> str:
-    """The format asked for, or the one the file name ends in."""
-    fmt = (fmt or Path(out).suffix.lstrip(".")).lower()
+    """The format asked for, or the one the file name ends in; a file named for the other format is a
+    usage error (an Excel workbook in a .csv file opens as garbage)."""
+    ext = Path(out).suffix.lstrip(".").lower()
+    if fmt and ext in FORMATS and ext != fmt.lower():
+        raise MinzhengError(f"导出格式 {fmt} 与文件名 {out} 的扩展名 .{ext} 不一致：请把文件名改成以 .{fmt.lower()} 结尾，"
+                            f"或去掉 --format（格式按扩展名定）", exit_code=2)
+    fmt = (fmt or ext).lower()
     if fmt not in FORMATS:
         raise MinzhengError(f"导出文件 {out} 的格式应为 csv 或 xlsx（用 --format 指定，或让文件名以 .csv/.xlsx 结尾）",
                             exit_code=2)
@@ -64,6 +69,14 @@ def export_search(settings, query: str, *, fmt: str | None, out: Path, transform
     out = Path(out)
     fmt = export_format(fmt, out)
     rows, n = export_rows(settings, query, transform, **kw)
+    try:
+        _write(fmt, out, rows)
+    except OSError as e:
+        raise WriteError(out, e, "请用 --out 换一个位置，或检查那里的权限和磁盘空间后重新运行") from e
+    return n
+
+
+def _write(fmt: str, out: Path, rows: list[dict]) -> None:
     if fmt == "csv":
         buf = io.StringIO()
         w = csv.writer(buf)
@@ -71,16 +84,15 @@ def export_search(settings, query: str, *, fmt: str | None, out: Path, transform
         for r in rows:
             w.writerow(["" if r.get(k) is None else r.get(k) for k, _ in COLUMNS])
         atomic_write_bytes(out, buf.getvalue().encode("utf-8-sig"))   # BOM: Excel/WPS open it as UTF-8
-        return n
-    from openpyxl import Workbook          # only an Excel export loads openpyxl
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("检索结果")
-    ws.freeze_panes = "A2"
-    for letter, width in zip("ABCDEFGHIJKLM", (26, 48, 22, 18, 12, 16, 7, 14, 10, 6, 8, 8, 8)):
-        ws.column_dimensions[letter].width = width
-    ws.append([label for _, label in COLUMNS])
-    for r in rows:
-        ws.append(["" if r.get(k) is None else r.get(k) for k, _ in COLUMNS])
-    with atomic_path(out) as tmp:
+        return
+    from openpyxl import Workbook  # only an Excel export loads openpyxl
+    with atomic_path(out) as tmp:          # first: a place that cannot be written leaves no half-built workbook
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet("检索结果")
+        ws.freeze_panes = "A2"
+        for letter, width in zip("ABCDEFGHIJKLM", (26, 48, 22, 18, 12, 16, 7, 14, 10, 6, 8, 8, 8)):
+            ws.column_dimensions[letter].width = width
+        ws.append([label for _, label in COLUMNS])
+        for r in rows:
+            ws.append(["" if r.get(k) is None else r.get(k) for k, _ in COLUMNS])
         wb.save(tmp)
-    return n

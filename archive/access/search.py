@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from archive.common.errors import MinzhengError
 from archive.store import catalog
+from archive.store.known_codes import check_codes
 from indexer import open_index
+from indexer.errors import SearchIndexError
 from indexer.plan import SORTS
 from indexer.query import Query, QueryError, parse_query
+from indexer.state import index_state
 
 from .browse import browse, facets
 
 FACET_CAP = 10_000     # a full-text search with more matches than this shows no facet counts
+SEARCH_MAX_PAGE = 1000        # records on one page at most; everything goes to a file (export_search)
+MAX_OFFSET = 2 ** 62   # past any archive's end, and inside SQLite's integers
 
 
 @dataclass
@@ -89,9 +95,12 @@ def search(settings, query: str, *, office: str | None = None, category: str | N
     q = parse(query, date_range)
     if sort is not None and sort not in SORTS:
         raise QueryError(1, f"不认识的排序方式“{sort}”", "可用：relevance（相关度）、date（日期）、-date（日期倒序）、code（档号）")
+    check_page(limit, offset)
+    offset = min(offset, MAX_OFFSET)       # anything past the end is an empty page
     filters = _filters(office, category, year, retention, household, document_type)
     conn = catalog.connect(settings.catalog_url)
     try:
+        check_codes(settings, conn, office=office, category=category, retention=retention)
         if q.browse:
             sort = sort or "code"
             total, recs = browse(conn, filters, q.date_from, q.date_to, sort, limit, offset)
@@ -100,7 +109,12 @@ def search(settings, query: str, *, office: str | None = None, category: str | N
                 res.facets = facets(conn, filters, q.date_from, q.date_to)
             return res
         sort = sort or "relevance"
-        idx = open_index(settings.index_dir, settings.index_backend, url=settings.catalog_url)
+        state = index_state(settings.index_dir, settings.index_backend)
+        if state != "ok":
+            if state == "empty" and not _has_records(conn, indexed=True):   # nothing indexed yet: nothing to find
+                return SearchResult(query, 0, sort=sort)
+            raise SearchIndexError(index_problem(settings, conn))
+        idx = open_index(settings.index_dir, settings.index_backend, url=settings.catalog_url, create=False)
         try:
             r = idx.query(q, sort=sort, limit=limit, offset=offset, **_index_filters(filters))
             ids = None
@@ -123,6 +137,39 @@ def search(settings, query: str, *, office: str | None = None, category: str | N
         return res
     finally:
         conn.close()
+
+
+def check_page(limit: int, offset: int) -> None:
+    """A page is 1…SEARCH_MAX_PAGE records from an offset ≥ 0 (a usage error otherwise)."""
+    if not 1 <= limit <= SEARCH_MAX_PAGE:
+        raise MinzhengError(f"每页显示 1–{SEARCH_MAX_PAGE} 条（现为 {limit}）。要全部结果，请导出到文件："
+                            "--format xlsx --out 结果.xlsx", exit_code=2)
+    if offset < 0:
+        raise MinzhengError(f"跳过的条数不能为负数（现为 {offset}）", exit_code=2)
+
+
+def index_problem(settings, conn, *, root: str | None = None, where: str = "", then: str = "") -> str | None:
+    """Why a full-text search cannot work now (a Chinese message naming how to rebuild), or None. Looks,
+    never writes. `root` names the archive root in the advice (default: its path); `where` to run the
+    rebuild, `then` what to do after it (the page: 在服务器上, 然后刷新本页)."""
+    state = index_state(settings.index_dir, getattr(settings, "index_backend", "tantivy"))
+    if state == "ok":
+        return None
+    rebuild = (f"请{where}运行 minzheng --root {root or settings.root} reindex 重建索引（只读原件和目录，不改动档案）"
+               f"{then}。")
+    if state == "missing":
+        return "全文索引（档案根目录下的 index/）不存在，现在检索不到任何档案。" + rebuild
+    if _has_records(conn, indexed=True):
+        return "全文索引（index/）是空的或已损坏，现在检索不到任何档案。" + rebuild
+    if not _has_records(conn):
+        return "档案库中还没有任何档案。请先导入（minzheng ingest 文件或目录），再来检索。"
+    return None                          # the first ingest has not written the index yet
+
+
+def _has_records(conn, *, indexed: bool = False) -> bool:
+    """Whether the catalog holds a record (indexed: one already written to the index, by ingest or reindex)."""
+    where = " WHERE state = 'indexed'" if indexed else ""
+    return conn.execute(f"SELECT 1 FROM records{where} LIMIT 1").fetchone() is not None
 
 
 def _index_filters(filters: dict) -> dict:

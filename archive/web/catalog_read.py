@@ -6,8 +6,8 @@ working while an ingest writes (WAL readers never block the writer).
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
 
+from archive.access.search import index_problem as search_index_problem
 from archive.store import catalog
 
 
@@ -72,21 +72,7 @@ def volume_pdf(conn: sqlite3.Connection, volume_id: int) -> dict | None:
     return dict(row) if row else None
 
 
-INDEX_FILES = {"tantivy": "meta.json", "whoosh": "_MAIN_*.toc"}
-
-
 def index_problem(settings, conn) -> str | None:
-    """Why searching cannot work now (a Chinese message for the page), or None. Looks, never writes:
-    opening a missing index would create an empty one, so the page must not try."""
-    pattern = INDEX_FILES.get(getattr(settings, "index_backend", "tantivy"))
-    if pattern is None:               # an index kept in a database: nothing on disk to look at
-        return None
-    d = Path(settings.index_dir)
-    rebuild = "请在服务器上运行 minzheng --root 档案根目录 reindex 重建索引（只读原件和目录，不改动档案），然后刷新本页。"
-    if not d.is_dir():
-        return "全文索引（档案根目录下的 index/）不存在，现在检索不到任何档案。" + rebuild
-    if any(d.glob(pattern)):
-        return None
-    if record_count(conn) == 0:
-        return "档案库中还没有任何档案。请先导入（minzheng ingest 文件或目录），再来检索。"
-    return "全文索引（index/）是空的或已损坏，现在检索不到任何档案。" + rebuild
+    """Why searching cannot work now (a Chinese message for the page), or None: the library's check
+    (looks, never writes), with the advice worded for the page."""
+    return search_index_problem(settings, conn, root="档案根目录", where="在服务器上", then="，然后刷新本页")
