@@ -1,4 +1,4 @@
-"""Search benchmark: both index backends side by side on synthetic records of real-looking Chinese.
+"""Search benchmark: the index backends side by side on synthetic records of real-looking Chinese.
 
 Records (~1,500 characters each, `benchmarks/synthetic.py`, the generator serve.py uses too) are
 household forms and notices: runs of sentences from the seed documents filled in with names, villages,
@@ -10,10 +10,14 @@ queries (names, villages, dates, amounts, document numbers, pieces of wording, e
 common terms that most files share (临时救助, 最低生活保障, …) — and, for tantivy, `minzheng --root R
 search Q --json` end to end as a subprocess.
 
-    .venv/bin/python benchmarks/search.py                        # tantivy 100,000 / whoosh 10,000
+    .venv/bin/python benchmarks/search.py                        # tantivy and postgres 100,000 / whoosh 10,000
     .venv/bin/python benchmarks/search.py --n 20000 --whoosh-n 2000 --backends tantivy
     .venv/bin/python benchmarks/search.py --root /tmp/mz-bench-100k   # keep (or reuse) the tantivy root
     .venv/bin/python benchmarks/search.py --recall-only               # only the OCR-misread recall table
+
+postgres: the catalog and the index in a PostgreSQL database of a throw-away cluster (tests/pgcluster.py),
+built the same way (catalog rows, then index documents in batches of 10,000); the default when
+PostgreSQL's programs are installed. Its "index size" is the search tables with their GIN indexes.
 
 Recall with one misread character: --recall-n records (~800 characters each) in which --recall-queries
 target records each have one character inside a 4–8 character phrase replaced, as OCR misreads it (a
@@ -41,9 +45,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synthetic import COMMON_QUERIES, build_root, index_doc, record, typical_queries  # noqa: E402
 
+sys.path.insert(0, str(PROJECT / "tests"))
+from pgcluster import Cluster, find_bindir  # noqa: E402
+
 import archive  # noqa: E402
-from indexer import open_index  # noqa: E402
+from archive.store.config import set_setting  # noqa: E402
 from indexer import approx as approx_rules  # noqa: E402
+from indexer import open_index  # noqa: E402
 
 # look-alikes tesseract confuses on 150–200 dpi scans (seen on the sample scans and the OCR benchmark pages)
 CONFUSIONS = {"救": "敉", "助": "肋", "政": "玫", "民": "氏", "办": "为", "灾": "炙", "县": "屋", "拨": "氢",
@@ -58,9 +66,10 @@ def ocr_recall(n: int, nq: int, backends: list[str], seed: int = 7) -> list[dict
     """Recall of a clean query on records whose copy of the phrase has one character misread."""
     import random
 
+    from synthetic import record as make_record
+
     from indexer.normalize import normalize
     from indexer.tokens import squash
-    from synthetic import record as make_record
     rnd = random.Random(seed)
     recs = {i: make_record(i, 800) for i in range(1, n + 1)}
     flat = {i: squash(normalize("".join(r["pages"]))) for i, r in recs.items()}
@@ -125,11 +134,11 @@ def scanned_recall(pages: int, backends: list[str], distractors: int = 1000, see
     import random
 
     from corpus import render_page
+    from synthetic import record as make_record
 
     from indexer import get_ocr_engine
     from indexer.normalize import normalize
     from indexer.tokens import squash
-    from synthetic import record as make_record
     rnd = random.Random(seed)
     engine = get_ocr_engine("tesseract-hybrid")
     docs, queries = [], []
@@ -218,9 +227,14 @@ def bench(backend: str, n: int, root: Path, jobs: int, typical: list[str], cli: 
         shutil.rmtree(root, ignore_errors=True)
         info = build_root(root, n, jobs=jobs, backend=settings_backend)
         marker.write_text(f"{n} {backend}")
-    index_dir = archive.load_settings(root).index_dir
+        if backend == "postgres":            # the CLI rows search where minzheng.toml says
+            set_setting(archive.load_settings(root), "index", "backend", backend)
+    settings = archive.load_settings(root)
+    index_dir = settings.index_dir
     size = sum(f.stat().st_size for f in index_dir.rglob("*") if f.is_file())
-    ix = open_index(index_dir, backend)
+    if backend == "postgres":
+        size = _pg_search_bytes(settings.catalog_url)
+    ix = open_index(index_dir, backend, url=settings.catalog_url)
     try:
         extra = [index_doc(record(i)) for i in range(n + 1, n + 1001)]
         t = time.perf_counter()
@@ -248,11 +262,22 @@ def bench(backend: str, n: int, root: Path, jobs: int, typical: list[str], cli: 
     return row
 
 
+def _pg_search_bytes(url: str) -> int:
+    from archive.store import catalog
+
+    conn = catalog.connect(url)
+    try:
+        return int(conn.execute("SELECT pg_total_relation_size('search_docs') + "
+                                "pg_total_relation_size('search_chunks')").fetchone()[0])
+    finally:
+        conn.close()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=100_000, help="records for tantivy (default 100,000)")
     ap.add_argument("--whoosh-n", type=int, default=10_000, help="records for whoosh (default 10,000; it is slow)")
-    ap.add_argument("--backends", default="tantivy,whoosh")
+    ap.add_argument("--backends", default="tantivy,whoosh,postgres" if find_bindir() else "tantivy,whoosh")
     ap.add_argument("--queries", type=int, default=300, help="typical queries (common ones: a fixed list, 3 times)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="tokenizer processes for the build")
     ap.add_argument("--recall-n", type=int, default=3000, help="records for the OCR-misread recall measurement")
@@ -263,22 +288,33 @@ def main() -> None:
                                               "already holds --n records); default: a temporary directory")
     a = ap.parse_args()
 
-    recall_rows = ocr_recall(a.recall_n, a.recall_queries, a.backends.split(","))
-    scan_rows = scanned_recall(a.ocr_pages, a.backends.split(",")) if a.ocr_pages else []
+    embedded = [b for b in a.backends.split(",") if b != "postgres"]
+    recall_rows = ocr_recall(a.recall_n, a.recall_queries, embedded)
+    scan_rows = scanned_recall(a.ocr_pages, embedded) if a.ocr_pages else []
     if a.recall_only:
         print_recall(recall_rows, a.recall_n)
         print_scans(scan_rows, a.ocr_pages)
         return
     rows = []
     tmp = Path(tempfile.mkdtemp(prefix="mz-bench-search-"))
+    cluster = None
     try:
         for backend in a.backends.split(","):
-            n = a.n if backend == "tantivy" else a.whoosh_n
+            n = a.whoosh_n if backend == "whoosh" else a.n
             root = a.root if (a.root and backend == "tantivy") else tmp / backend
             qs = typical_queries(a.queries, n)
-            rows.append(bench(backend, n, root, a.jobs, qs, cli=backend == "tantivy"))
+            if backend == "postgres":
+                cluster = Cluster(Path(tempfile.mkdtemp(prefix="mzpg-")), find_bindir()).start()
+                os.environ["MINZHENG_CATALOG_URL"] = cluster.new_database()
+            try:
+                rows.append(bench(backend, n, root, a.jobs, qs, cli=backend != "whoosh"))
+            finally:
+                os.environ.pop("MINZHENG_CATALOG_URL", None)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+        if cluster is not None:
+            cluster.stop()
+            shutil.rmtree(cluster.base, ignore_errors=True)
     load = os.getloadavg()
     print(f"\nsearch benchmark — {os.cpu_count()} cores, load {load[0]:.1f}/{load[1]:.1f}/{load[2]:.1f}, "
           f"~1,500 characters per record, {a.queries} typical queries (every 10th quoted) and "

@@ -189,8 +189,8 @@ def build_root(root: Path, n: int, *, jobs: int = 1, commit_every: int = 10_000,
     t0 = time.perf_counter()
     settings = archive.init_root(root, sample=True)
     backend = backend or settings.index_backend
-    conn = catalog.connect(settings.catalog_path)
-    idx = open_index(settings.index_dir, backend)
+    conn = catalog.connect(settings.catalog_url)
+    idx = open_index(settings.index_dir, backend, url=settings.catalog_url)
     now = catalog.now()
     t_index = 0.0
     try:

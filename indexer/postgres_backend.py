@@ -47,9 +47,11 @@ CREATE TABLE IF NOT EXISTS search_chunks (
     record_id  BIGINT NOT NULL REFERENCES search_docs(record_id) ON DELETE CASCADE,
     chunk      INTEGER NOT NULL,
     tsv        TSVECTOR NOT NULL,
+    tri        TSVECTOR NOT NULL,
     PRIMARY KEY (record_id, chunk)
 );
 CREATE INDEX IF NOT EXISTS search_chunks_tsv ON search_chunks USING GIN (tsv);
+CREATE INDEX IF NOT EXISTS search_chunks_tri ON search_chunks USING GIN (tri);
 CREATE INDEX IF NOT EXISTS search_docs_uni ON search_docs USING GIN (uni);
 CREATE INDEX IF NOT EXISTS search_docs_title ON search_docs USING GIN (title_tok);
 CREATE INDEX IF NOT EXISTS search_docs_docno ON search_docs USING GIN (docno_tok);
@@ -72,6 +74,18 @@ def tsvector_literal(tokens: list[str], *, positions: bool = True) -> str:
     for i, t in enumerate(tokens, 1):
         where.setdefault(t, []).append(min(i, 16383))
     return " ".join(f"{lexeme(t)}:{','.join(map(str, p[:256]))}" for t, p in where.items())
+
+
+def trigrams(tokens: list[str]) -> list[str]:
+    """Three-character runs from consecutive overlapping bigrams ('ab', 'bc' → 'abc'): a phrase's
+    trigrams, all present, leave very few records for the positional check to read."""
+    return [a + b[1] for a, b in zip(tokens, tokens[1:]) if len(a) == 2 and len(b) == 2 and a[1] == b[0]]
+
+
+def query_trigrams(phrase) -> list[str]:
+    toks = list(phrase)
+    return [a[1] + b[1][1] for a, b in zip(toks, toks[1:])
+            if b[0] - a[0] == 1 and len(a[1]) == 2 and len(b[1]) == 2 and a[1][1] == b[1][0]]
 
 
 def chunks(tokens: list[str]) -> list[list[str]]:
@@ -119,6 +133,10 @@ class PostgresIndex(Index):
             self._conn = psycopg.connect(url, autocommit=False, connect_timeout=10)
             with self._conn.cursor() as cur:
                 cur.execute(SCHEMA)
+                # the token columns are TOASTed, so the planner thinks a sequential scan is cheap and reads
+                # (decompresses) every record's tokens; the GIN indexes answer in a millisecond: use them
+                cur.execute("SET enable_seqscan = off")
+                cur.execute("SET enable_indexscan = off")
             self._conn.commit()
         except psycopg.Error as e:
             raise SearchIndexError(f"无法打开 PostgreSQL 中的全文索引：{str(e).strip().splitlines()[0]}") from None
@@ -139,8 +157,10 @@ class PostgresIndex(Index):
                      *(tsvector_literal(f[k].split()) for k in PER_RECORD),
                      f["office"], f["category"], f["retention"], f["code"], f["household"], f["doctype"],
                      f["code_sort"], f["year"], f["date"], f["date_hi"], f["data"]))
-                cur.executemany("INSERT INTO search_chunks (record_id, chunk, tsv) VALUES (%s, %s, %s::tsvector)",
-                                [(rid, i, tsvector_literal(c)) for i, c in enumerate(chunks(f["all"].split()))])
+                cur.executemany("INSERT INTO search_chunks (record_id, chunk, tsv, tri)"
+                                " VALUES (%s, %s, %s::tsvector, %s::tsvector)",
+                                [(rid, i, tsvector_literal(c), tsvector_literal(trigrams(c), positions=False))
+                                 for i, c in enumerate(chunks(f["all"].split()))])
 
     def delete(self, record_ids: Iterable[int]) -> None:
         ids = [int(r) for r in record_ids]
@@ -185,10 +205,17 @@ class PostgresIndex(Index):
                 parts.append(f"d.{uni_field} @@ %s::tsquery")
             tsq = phrase_tsquery(qt)
             if tsq is not None:
-                args.append(tsq)
+                tri = query_trigrams(qt.phrase) if field == "all" else []
+                exact = len(tri) == 1 and len(qt.phrase) == 2 and qt.complete   # three characters: the trigram is it
+                if tri:
+                    args.append(" & ".join(lexeme(t) for t in dict.fromkeys(tri)))
+                if not exact:
+                    args.append(tsq)
                 if field == "all":
                     ranked.append(tsq)
-                    parts.append("d.record_id IN (SELECT record_id FROM search_chunks WHERE tsv @@ %s::tsquery)")
+                    conds = (["tri @@ %s::tsquery"] if tri else []) + ([] if exact else ["tsv @@ %s::tsquery"])
+                    parts.append("d.record_id IN (SELECT record_id FROM search_chunks WHERE "
+                                 + " AND ".join(conds) + ")")
                 else:
                     parts.append(f"d.{field} @@ %s::tsquery")
             return "(" + " AND ".join(parts) + ")" if parts else "TRUE"
@@ -268,22 +295,24 @@ class PostgresIndex(Index):
         total = None
         try:
             with self._conn.cursor() as cur:
-                if count:
-                    if count_cap is not None:
-                        cur.execute(f"SELECT count(*) FROM (SELECT 1 FROM search_docs d WHERE {where} "
-                                    f"LIMIT %s) AS capped", where_args + [count_cap + 1])
-                    else:
-                        cur.execute(f"SELECT count(*) FROM search_docs d WHERE {where}", where_args)
+                if count and count_cap is not None:
+                    cur.execute(f"SELECT count(*) FROM (SELECT 1 FROM search_docs d WHERE {where} "
+                                f"LIMIT %s) AS capped", where_args + [count_cap + 1])
                     total = int(cur.fetchone()[0])
+                counted = count and count_cap is None        # the total from the same pass (a window count)
                 score_args: list = []
                 score = self._score_sql(plan, score_args, ranked) if sort == "relevance" else "0"
                 order = {"relevance": "score DESC, d.date_hi, d.code_sort",
                          "code": "d.code_sort, d.record_id",
                          "date": "d.date_hi, d.code_sort, d.record_id",
                          "-date": "d.date DESC, d.code_sort, d.record_id"}[sort]
-                cur.execute(f"SELECT d.record_id, {score} AS score, d.code_sort, d.date FROM search_docs d "
+                total_sql = ", count(*) OVER () AS n" if counted else ""
+                cur.execute(f"SELECT d.record_id, {score} AS score, d.code_sort, d.date{total_sql} FROM search_docs d "
                             f"WHERE {where} ORDER BY {order} LIMIT %s", score_args + where_args + [limit])
                 rows = cur.fetchall()
+                if counted:
+                    total = int(rows[0][4]) if rows else 0
+                    rows = [r[:4] for r in rows]
                 data = {}
                 wanted = [r[0] for r in rows[load_from:]]
                 if wanted:
