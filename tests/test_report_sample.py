@@ -39,7 +39,7 @@ def manifest_rows() -> list[dict]:
 
 def insert_records(settings, rows: list[dict], *, households: dict[str, str], objects: bool = True) -> list[int]:
     """Put manifest rows into the catalog as ingest would (objects too, so fixity checks pass)."""
-    conn = catalog.connect(settings.catalog_path)
+    conn = catalog.connect(settings.catalog_url)
     ids = []
     try:
         with catalog.transaction(conn):
@@ -67,7 +67,7 @@ def insert_records(settings, rows: list[dict], *, households: dict[str, str], ob
 
 def bind_all(settings, *, skip=lambda office, category, year: False) -> None:
     """Give every record a 档号 and put each group in one current volume (unless `skip`)."""
-    conn = catalog.connect(settings.catalog_path)
+    conn = catalog.connect(settings.catalog_url)
     try:
         with catalog.transaction(conn):
             groups: dict = {}
@@ -92,7 +92,7 @@ def bind_all(settings, *, skip=lambda office, category, year: False) -> None:
 
 
 def log_generate(settings, office: str, kinds: list[str], files: list[str]) -> None:
-    conn = catalog.connect(settings.catalog_path)
+    conn = catalog.connect(settings.catalog_url)
     try:
         catalog.log_event(conn, "generate", office=office, kinds=kinds, year=2026, files=files)
     finally:
@@ -115,8 +115,10 @@ def build_sample(root: Path) -> archive.Settings:
     return settings
 
 
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory):
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def sample(tmp_path_factory, request):
+    """The sample county's archive; for postgres its catalog moved to a throw-away PostgreSQL database
+    first, so the reports' SQL runs on both engines."""
     from click.testing import CliRunner
 
     import cli
@@ -124,6 +126,8 @@ def sample(tmp_path_factory):
     root = tmp_path_factory.mktemp("report") / "root"
     r = CliRunner().invoke(cli.cli, ["--root", str(root), "init", "--sample"], obj={})
     assert r.exit_code == 0, r.output
+    if request.param == "postgres":
+        archive.move_catalog(archive.load_settings(root), request.getfixturevalue("pg_cluster").new_database())
     return build_sample(root)
 
 
@@ -224,7 +228,7 @@ def test_sequence_gap_and_duplicate(tmp_path, invoke):
     rows = [r for r in manifest_rows() if r["机构"] == "BSX" and r["类别"] == "LS"]
     insert_records(settings, rows, households=sample_households(settings))
     bind_all(settings)
-    conn = catalog.connect(settings.catalog_path)
+    conn = catalog.connect(settings.catalog_url)
     try:
         grp = conn.execute("SELECT year, retention, count(*) n FROM records GROUP BY 1, 2 ORDER BY n DESC").fetchone()
         ids = [r[0] for r in conn.execute("SELECT id FROM records WHERE year=? ORDER BY item_no", (grp["year"],))]
@@ -247,7 +251,7 @@ def test_fixity_missing_and_changed_objects(tmp_path, invoke):
     settings = archive.load_settings(root)
     rows = [r for r in manifest_rows() if r["机构"] == "LHZ" and r["类别"] == "FX"]
     insert_records(settings, rows, households=sample_households(settings))
-    conn = catalog.connect(settings.catalog_path)
+    conn = catalog.connect(settings.catalog_url)
     recs = list(conn.execute("SELECT id, sha256 FROM records ORDER BY id"))
     conn.close()
     object_path(settings.objects_dir, recs[0]["sha256"]).unlink()
