@@ -5,8 +5,6 @@ Screenshots of every page go to $MZ_SCREENSHOT_DIR when set (to look at them), e
 from __future__ import annotations
 
 import os
-import shutil
-import threading
 from pathlib import Path
 
 import pytest
@@ -17,53 +15,26 @@ from archive.store import catalog
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-DRIVER = shutil.which("chromedriver")
+from browser import CHROMIUM, DRIVER, chromium, served  # noqa: E402
 
 if not (CHROMIUM and DRIVER):
     pytest.skip("chromium and chromedriver are not installed", allow_module_level=True)
 webdriver = pytest.importorskip("selenium.webdriver")
 
-from test_web import PDF_NAME, build_root
+from test_web import PDF_NAME, build_root  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     root = build_root(tmp_path_factory.mktemp("browser"))
-    settings = archive.load_settings(root)
-    box: dict = {}
-    started = threading.Event()
-
-    def ready(srv):
-        box["server"] = srv
-        started.set()
-
-    t = threading.Thread(target=archive.serve, args=(settings,),
-                         kwargs={"host": "127.0.0.1", "port": 0, "workers": 1, "ready": ready}, daemon=True)
-    t.start()
-    assert started.wait(30), "server did not start"
-    srv = box["server"]
-    yield settings, f"http://127.0.0.1:{srv.effective_port}"
-    srv.close()
-    t.join(10)
+    with served(archive.load_settings(root)) as s:
+        yield s
 
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
-    opts = Options()
-    opts.binary_location = CHROMIUM
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", "--window-size=1280,1000",
-                 f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
-        opts.add_argument(flag)
-    drv = webdriver.Chrome(service=Service(DRIVER), options=opts)
-    drv.set_page_load_timeout(60)
-    yield drv
-    drv.quit()
+    with chromium(tmp_path_factory.mktemp("chromium-profile")) as drv:
+        yield drv
 
 
 @pytest.fixture(scope="module")
@@ -140,21 +111,8 @@ def account_server(tmp_path_factory):
     archive.add_account(settings, "王档案", "archivist", PASSWORD)
     archive.add_account(settings, "白石办事员", "clerk", PASSWORD, "BSX")
     archive.add_account(settings, "张管理", "admin", PASSWORD)
-    box: dict = {}
-    started = threading.Event()
-
-    def ready(srv):
-        box["server"] = srv
-        started.set()
-
-    t = threading.Thread(target=archive.serve, args=(settings,), daemon=True,
-                         kwargs={"host": "127.0.0.1", "port": 0, "workers": 1, "ready": ready, "has_accounts": True})
-    t.start()
-    assert started.wait(30), "server did not start"
-    srv = box["server"]
-    yield settings, f"http://127.0.0.1:{srv.effective_port}"
-    srv.close()
-    t.join(10)
+    with served(settings, has_accounts=True) as s:
+        yield s
 
 
 def log_in(browser, base, name):

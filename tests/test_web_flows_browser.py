@@ -7,8 +7,6 @@ Screenshots go to $MZ_SCREENSHOT_DIR when set, else to the test's tmp dir."""
 from __future__ import annotations
 
 import os
-import shutil
-import threading
 from pathlib import Path
 
 import pytest
@@ -17,8 +15,8 @@ import archive
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-DRIVER = shutil.which("chromedriver")
+from browser import CHROMIUM, DRIVER, chromium, served  # noqa: E402
+
 if not (CHROMIUM and DRIVER):
     pytest.skip("chromium and chromedriver are not installed", allow_module_level=True)
 webdriver = pytest.importorskip("selenium.webdriver")
@@ -33,21 +31,8 @@ from test_web_pages import PASSWORD, USERS, make_root
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     settings = make_root(tmp_path_factory.mktemp("flows"))
-    box: dict = {}
-    started = threading.Event()
-
-    def ready(srv):
-        box["server"] = srv
-        started.set()
-
-    t = threading.Thread(target=archive.serve, args=(settings,), daemon=True,
-                         kwargs={"host": "127.0.0.1", "port": 0, "workers": 1, "ready": ready, "has_accounts": True})
-    t.start()
-    assert started.wait(30), "server did not start"
-    srv = box["server"]
-    yield settings, f"http://127.0.0.1:{srv.effective_port}"
-    srv.close()
-    t.join(10)
+    with served(settings, has_accounts=True) as srv:
+        yield srv
     archive.jobs.stop_worker(settings)
 
 
@@ -60,19 +45,8 @@ def shots(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def browser(tmp_path):
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
-    opts = Options()
-    opts.binary_location = CHROMIUM
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", "--window-size=1280,1000", f"--user-data-dir={tmp_path / 'profile'}"):
-        opts.add_argument(flag)
-    drv = webdriver.Chrome(service=Service(DRIVER), options=opts)
-    drv.set_page_load_timeout(60)
-    yield drv
-    drv.quit()
+    with chromium(tmp_path / "profile") as drv:
+        yield drv
 
 
 def log_in(drv, base: str, who: str, start: str) -> None:
