@@ -86,7 +86,9 @@ for _mod in ("core", "exceptions", "parser", "types", "formatting", "decorators"
         _m.ngettext = _click_nzh
 
 
-class MzCommand(click.Command):
+class ChineseHelp:
+    """[选项] in the usage line and a Chinese --help text, for commands and groups alike."""
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("options_metavar", "[选项]")
         super().__init__(*args, **kwargs)
@@ -98,21 +100,18 @@ class MzCommand(click.Command):
         return opt
 
 
-class MzGroup(click.Group):
+class MzCommand(ChineseHelp, click.Command):
+    pass
+
+
+class MzGroup(ChineseHelp, click.Group):
     """Maps MinzhengError to its exit code and a Chinese message: the one place errors are printed."""
 
     command_class = MzCommand
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("options_metavar", "[选项]")
         kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
         super().__init__(*args, **kwargs)
-
-    def get_help_option(self, ctx):
-        opt = super().get_help_option(ctx)
-        if opt is not None:
-            opt.help = "显示本帮助并退出"
-        return opt
 
     def invoke(self, ctx):
         try:
