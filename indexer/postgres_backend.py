@@ -23,6 +23,7 @@ from indexer.index import Candidate, Index
 CHUNK = 16000          # tokens per chunk (positions ≤ 16,383 in a tsvector)
 OVERLAP = 256          # tokens repeated at the start of the next chunk
 PER_RECORD = ("title_tok", "docno_tok", "author_tok")
+RANK_MAX = 1000        # matches up to which the body-only ones are ordered by ts_rank
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS search_docs (
@@ -76,16 +77,37 @@ def tsvector_literal(tokens: list[str], *, positions: bool = True) -> str:
     return " ".join(f"{lexeme(t)}:{','.join(map(str, p[:256]))}" for t, p in where.items())
 
 
-def trigrams(tokens: list[str]) -> list[str]:
-    """Three-character runs from consecutive overlapping bigrams ('ab', 'bc' → 'abc'): a phrase's
-    trigrams, all present, leave very few records for the positional check to read."""
-    return [a + b[1] for a, b in zip(tokens, tokens[1:]) if len(a) == 2 and len(b) == 2 and a[1] == b[0]]
+def _runs(pairs: list[tuple[int, str]]) -> list[str]:
+    """The character runs spelled by chains of overlapping bigrams at consecutive positions."""
+    runs, cur, prev = [], "", None
+    for pos, tok in pairs:
+        if len(tok) == 2 and cur and prev is not None and pos - prev == 1 and cur[-1] == tok[0]:
+            cur += tok[1]
+        else:
+            if len(cur) >= 3:
+                runs.append(cur)
+            cur = tok if len(tok) == 2 else ""
+        prev = pos
+    if len(cur) >= 3:
+        runs.append(cur)
+    return runs
 
 
-def query_trigrams(phrase) -> list[str]:
-    toks = list(phrase)
-    return [a[1] + b[1][1] for a, b in zip(toks, toks[1:])
-            if b[0] - a[0] == 1 and len(a[1]) == 2 and len(b[1]) == 2 and a[1][1] == b[1][0]]
+def ngrams(tokens: list[str]) -> list[str]:
+    """Every three- and four-character run of the token stream ('ab', 'bc', 'cd' → 'abc', 'bcd', 'abcd'):
+    a term of 3 or 4 characters is then one lexeme (exact, no positions to read), a longer phrase the
+    AND of its four-character runs (very few records left for the positional check)."""
+    out = []
+    for run in _runs(list(enumerate(tokens))):
+        out += [run[i:i + 3] for i in range(len(run) - 2)] + [run[i:i + 4] for i in range(len(run) - 3)]
+    return out
+
+
+def query_ngrams(phrase) -> tuple[list[str], bool]:
+    """(lexemes that every matching record holds, whether they alone prove the phrase)."""
+    runs = _runs(list(phrase))
+    grams = [g for run in runs for g in ([run] if len(run) <= 4 else [run[i:i + 4] for i in range(len(run) - 3)])]
+    return grams, len(runs) == 1 and len(runs[0]) <= 4
 
 
 def chunks(tokens: list[str]) -> list[list[str]]:
@@ -159,7 +181,7 @@ class PostgresIndex(Index):
                      f["code_sort"], f["year"], f["date"], f["date_hi"], f["data"]))
                 cur.executemany("INSERT INTO search_chunks (record_id, chunk, tsv, tri)"
                                 " VALUES (%s, %s, %s::tsvector, %s::tsvector)",
-                                [(rid, i, tsvector_literal(c), tsvector_literal(trigrams(c), positions=False))
+                                [(rid, i, tsvector_literal(c), tsvector_literal(ngrams(c), positions=False))
                                  for i, c in enumerate(chunks(f["all"].split()))])
 
     def delete(self, record_ids: Iterable[int]) -> None:
@@ -205,8 +227,8 @@ class PostgresIndex(Index):
                 parts.append(f"d.{uni_field} @@ %s::tsquery")
             tsq = phrase_tsquery(qt)
             if tsq is not None:
-                tri = query_trigrams(qt.phrase) if field == "all" else []
-                exact = len(tri) == 1 and len(qt.phrase) == 2 and qt.complete   # three characters: the trigram is it
+                tri, exact = query_ngrams(qt.phrase) if field == "all" else ([], False)
+                exact = exact and qt.complete and len(qt.phrase) == len(qt.body)   # 3–4 characters: the n-gram is it
                 if tri:
                     args.append(" & ".join(lexeme(t) for t in dict.fromkeys(tri)))
                 if not exact:
@@ -273,7 +295,8 @@ class PostgresIndex(Index):
         return "(" + " AND ".join(conds) + ")"
 
     def _score_sql(self, plan, args: list, ranked: list) -> str:
-        """The 题名/文号 bonus (const nodes) plus ts_rank of the best chunk for the query's phrases."""
+        """The 题名/文号 bonus (const nodes) plus ts_rank of the best chunk for the query's phrases
+        (ranked empty: the bonus alone)."""
         parts = []
         if plan[0] == "bool":
             for node in plan[2]:
@@ -300,19 +323,30 @@ class PostgresIndex(Index):
                                 f"LIMIT %s) AS capped", where_args + [count_cap + 1])
                     total = int(cur.fetchone()[0])
                 counted = count and count_cap is None        # the total from the same pass (a window count)
-                score_args: list = []
-                score = self._score_sql(plan, score_args, ranked) if sort == "relevance" else "0"
                 order = {"relevance": "score DESC, d.date_hi, d.code_sort",
                          "code": "d.code_sort, d.record_id",
                          "date": "d.date_hi, d.code_sort, d.record_id",
                          "-date": "d.date DESC, d.code_sort, d.record_id"}[sort]
                 total_sql = ", count(*) OVER () AS n" if counted else ""
-                cur.execute(f"SELECT d.record_id, {score} AS score, d.code_sort, d.date{total_sql} FROM search_docs d "
-                            f"WHERE {where} ORDER BY {order} LIMIT %s", score_args + where_args + [limit])
-                rows = cur.fetchall()
+
+                def run(with_rank: bool):
+                    score_args: list = []
+                    score = (self._score_sql(plan, score_args, ranked if with_rank else [])
+                             if sort == "relevance" else "0")
+                    cur.execute(f"SELECT d.record_id, {score} AS score, d.code_sort, d.date{total_sql} "
+                                f"FROM search_docs d WHERE {where} ORDER BY {order} LIMIT %s",
+                                score_args + where_args + [limit])
+                    return cur.fetchall()
+
+                # ts_rank reads every match's tokens again: worth it for a few hundred matches; past RANK_MAX
+                # the 题名/文号 tiers, then date and 档号, order the page (as within a title tier)
+                rows = run(with_rank=False)
+                n = int(rows[0][4]) if counted and rows else (total if total is not None else len(rows))
+                if sort == "relevance" and ranked and n <= RANK_MAX:
+                    rows = run(with_rank=True)
                 if counted:
-                    total = int(rows[0][4]) if rows else 0
-                    rows = [r[:4] for r in rows]
+                    total = n if rows else 0
+                rows = [r[:4] for r in rows]
                 data = {}
                 wanted = [r[0] for r in rows[load_from:]]
                 if wanted:
