@@ -86,7 +86,8 @@ def ingested(tmp_path_factory, request):
 @pytest.fixture(scope="module")
 def client(ingested):
     settings, _, _ = ingested
-    return archive.create_app(settings).test_client()
+    yield archive.create_app(settings).test_client()
+    archive.jobs.stop_worker(settings)          # before the module's database goes away
 
 
 @pytest.fixture

@@ -120,6 +120,8 @@ class Worker:
             except (RootError, FileNotFoundError) as e:     # the root is gone: nothing left to run
                 log.warning("任务工作线程停止：%s", e)
                 break
+            except MinzhengError as e:                      # e.g. the database server unreachable: say it, retry
+                log.warning("任务工作线程暂停：%s（稍后重试）", e)
             except Exception:                               # e.g. the catalog briefly unavailable: try again
                 log.exception("任务工作线程出错，稍后重试")
             self._wake.wait(self.poll)
