@@ -13,6 +13,7 @@ import signal
 import socket
 import threading
 import time
+from contextlib import contextmanager
 
 from archive.common.errors import ConfigError
 
@@ -122,7 +123,6 @@ def serve(settings, *, host: str = "127.0.0.1", port: int = 8080, password: str 
         return
     from waitress import create_server
 
-
     workers = default_workers() if workers is None else max(1, int(workers))
     if not hasattr(os, "fork"):
         workers = 1
@@ -146,20 +146,14 @@ def serve(settings, *, host: str = "127.0.0.1", port: int = 8080, password: str 
                 os._exit(code)
         children.append(pid)
 
-    def _stop(signum, frame):
-        raise KeyboardInterrupt
-
-    in_main = threading.current_thread() is threading.main_thread()
-    old_term = signal.signal(signal.SIGTERM, _stop) if in_main else None
     server = create_server(make_app(), sockets=[sock], threads=threads,
                            ident="minzheng")
     try:
-        if ready is not None:
-            ready(server)
-        server.run()
+        with _sigterm_stops():
+            if ready is not None:
+                ready(server)
+            server.run()
     finally:
-        if in_main:
-            signal.signal(signal.SIGTERM, old_term)
         server.close()
         for pid in children:
             try:
@@ -181,20 +175,30 @@ def _serve_tls(app, host, port, cert, key, threads, ready) -> None:
     except OSError as e:
         raise ConfigError(f"无法在 {host}:{port} 上监听：{e}。请换一个端口（--port）") from e
     server.effective_port = server.bind_addr[1]
+    try:
+        with _sigterm_stops():
+            if ready is not None:
+                ready(server)
+            server.serve()
+    finally:
+        server.stop()
+
+
+@contextmanager
+def _sigterm_stops():
+    """SIGTERM (systemd's stop) ends the server like Ctrl+C, in the main thread; the old handler comes back."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
 
     def _stop(signum, frame):
         raise KeyboardInterrupt
 
-    in_main = threading.current_thread() is threading.main_thread()
-    old_term = signal.signal(signal.SIGTERM, _stop) if in_main else None
+    old = signal.signal(signal.SIGTERM, _stop)
     try:
-        if ready is not None:
-            ready(server)
-        server.serve()
+        yield
     finally:
-        if in_main:
-            signal.signal(signal.SIGTERM, old_term)
-        server.stop()
+        signal.signal(signal.SIGTERM, old)
 
 
 def _exit_with_parent(parent: int) -> None:
