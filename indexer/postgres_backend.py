@@ -244,20 +244,6 @@ class PostgresIndex(Index):
         if kind == "gapped":        # approximate candidates: any of the variants' bigrams (confirmed in Python)
             node = ("any", node[1], tuple(dict.fromkeys(t for phrase, _ in node[2] for _, t in phrase)))
             kind = "any"
-        if kind == "gapped":                   # any variant: a phrase with a gap, plus characters anywhere
-            _, field, variants, _term = node
-            alts = []
-            for phrase, chars in variants:
-                part = []
-                tsq = _phrase(list(phrase))
-                args.append(tsq)
-                part.append("d.record_id IN (SELECT record_id FROM search_chunks WHERE tsv @@ %s::tsquery)"
-                            if field == "all" else f"d.{field} @@ %s::tsquery")
-                if chars:
-                    args.append(" & ".join(lexeme(c) for c in chars))
-                    part.append(f"d.{'uni' if field == 'all' else field} @@ %s::tsquery")
-                alts.append("(" + " AND ".join(part) + ")")
-            return "(" + " OR ".join(alts) + ")" if alts else "FALSE"
         if kind == "any":
             _, field, tokens = node
             if not tokens:
