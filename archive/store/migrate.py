@@ -68,13 +68,18 @@ def _norm(v):
     return v
 
 
-def checksum(conn, table: str, cols: list[str]) -> tuple[int, str]:
+def digest(rows) -> tuple[int, str]:
+    """(row count, sha256 of the rows in order), the same for SQLite and PostgreSQL values."""
     h = hashlib.sha256()
     n = 0
-    for row in _ordered_rows(conn, table, cols):
+    for row in rows:
         h.update(json.dumps([_norm(v) for v in row], ensure_ascii=False, default=str).encode("utf-8"))
         n += 1
     return n, h.hexdigest()
+
+
+def checksum(conn, table: str, cols: list[str]) -> tuple[int, str]:
+    return digest(_ordered_rows(conn, table, cols))
 
 
 def _dest_url(to: str) -> str | Path:
@@ -121,11 +126,13 @@ def migrate_catalog(settings: Settings, to: str) -> MigrationReport:
     try:
         if dst.execute("SELECT count(*) FROM records").fetchone()[0]:
             raise ConfigError(f"{db.describe(dest_url)} 里已经有档案记录，不会覆盖。请用一个新的空数据库")
+        copied: dict[str, tuple[list[str], tuple[int, str]]] = {}   # table → (columns, source digest)
         with catalog.transaction(dst):
             for table in tables():
                 dst.execute(f"DELETE FROM {table}")        # init rows (schema version, the init event)
                 cols = [c for c in _columns(src, table) if c in set(_columns(dst, table))]
                 rows = _ordered_rows(src, table, cols)
+                copied[table] = (cols, digest(rows))
                 sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
                 for i in range(0, len(rows), BATCH):
                     dst.executemany(sql, [tuple(r) for r in rows[i:i + BATCH]])
@@ -133,9 +140,8 @@ def migrate_catalog(settings: Settings, to: str) -> MigrationReport:
                     dst.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                 f"coalesce((SELECT max(id) FROM {table}), 0) + 1, false)")
                 report.tables[table] = len(rows)
-        for table in tables():
-            cols = [c for c in _columns(src, table) if c in set(_columns(dst, table))]
-            a, b = checksum(src, table, cols), checksum(dst, table, cols)
+        for table, (cols, a) in copied.items():
+            b = checksum(dst, table, cols)
             if a != b:
                 raise ConfigError(f"迁移后核对不一致：表 {table} 源 {a[0]} 行、目标 {b[0]} 行（校验和不同）。"
                                   "minzheng.toml 未改动，仍使用原来的目录库")
